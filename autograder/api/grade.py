@@ -1,0 +1,121 @@
+"""Autograde what is in submitted/ with nbgrader and export per-exercise grades as CSV."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from autograder.course import CourseError, check_assignments, find_course_root, nbgrader_api
+
+GRADE_COLUMNS = (
+    "student_id",
+    "assignment",
+    "notebook",
+    "exercise",
+    "score",
+    "max_score",
+    "needs_manual_grade",
+)
+
+
+@dataclass
+class GradeReport:
+    rows: list[dict] = field(default_factory=list)
+    failures: list[tuple[str, str, str]] = field(default_factory=list)  # (student, assignment, why)
+    csv_path: Path | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+def submitted_students(course: Path, assignment: str) -> list[str]:
+    folder = course / "submitted"
+    if not folder.is_dir():
+        return []
+    return sorted(p.parent.name for p in folder.glob(f"*/{assignment}") if p.is_dir())
+
+
+def grade(
+    *,
+    root: str | Path | None = None,
+    assignments: list[str] | None = None,
+    csv_path: str | Path | None = None,
+    on_progress: Callable[[str, str], None] | None = None,
+) -> GradeReport:
+    """Autograde every submission of the given assignments (all weeks when none are named).
+
+    A submission nbgrader cannot grade is recorded in ``failures`` and the batch goes on.
+    """
+    course = find_course_root(root)
+    wanted = check_assignments(course, assignments)
+    api = nbgrader_api(course)
+    report = GradeReport()
+    for assignment in wanted:
+        for student in submitted_students(course, assignment):
+            if on_progress:
+                on_progress(student, assignment)
+            try:
+                result = api.autograde(assignment, student, force=True, create=True)
+            except Exception as error:  # nbgrader raising is one learner's problem, not the batch's
+                result = {"success": False, "error": f"{type(error).__name__}: {error}"}
+            if not result.get("success"):
+                report.failures.append((student, assignment, _reason(result)))
+    report.rows = gradebook_rows(course, wanted)
+    report.csv_path = Path(csv_path) if csv_path else course / "grades.csv"
+    write_csv(report.rows, report.csv_path)
+    return report
+
+
+def _reason(result: dict) -> str:
+    text = (result.get("error") or result.get("log") or "").strip()
+    errors = [line for line in text.splitlines() if "ERROR" in line or "Error" in line]
+    return (errors[-1] if errors else text.splitlines()[-1] if text else "nbgrader gave no reason").strip()
+
+
+def exercise_of(cell_name: str, exercise_ids: list[str]) -> str:
+    """The exercise a grade cell belongs to: the longest exercise id its name begins with."""
+    matches = [e for e in exercise_ids if cell_name == e or cell_name.startswith(e + "_")]
+    return max(matches, key=len) if matches else cell_name
+
+
+def gradebook_rows(course: Path, assignments: list[str], db_url: str | None = None) -> list[dict]:
+    """One row per student, assignment and exercise, summed over the exercise's grade cells."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    url = db_url or nbgrader_api(course).coursedir.db_url
+    rows: dict[tuple, dict] = {}
+    with Gradebook(url) as gradebook:
+        for assignment in assignments:
+            try:
+                submissions = gradebook.assignment_submissions(assignment)
+            except MissingEntry:
+                continue
+            for submission in submissions:
+                for notebook in submission.notebooks:
+                    source = gradebook.find_notebook(notebook.name, assignment)
+                    exercise_ids = [cell.name for cell in source.solution_cells]
+                    for grade in notebook.grades:
+                        exercise = exercise_of(grade.name, exercise_ids)
+                        key = (submission.student.id, assignment, notebook.name, exercise)
+                        row = rows.setdefault(
+                            key,
+                            dict(zip(GRADE_COLUMNS, (*key, 0.0, 0.0, False), strict=True)),
+                        )
+                        row["score"] += grade.score or 0.0
+                        row["max_score"] += grade.max_score or 0.0
+                        row["needs_manual_grade"] = row["needs_manual_grade"] or bool(grade.needs_manual_grade)
+    return [rows[key] for key in sorted(rows)]
+
+
+def write_csv(rows: list[dict], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=GRADE_COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+__all__ = ["CourseError", "GradeReport", "grade", "gradebook_rows", "exercise_of"]

@@ -1,0 +1,32 @@
+"""``autograder demo``: the whole pipeline on a synthetic cohort, with nothing to set up."""
+
+from __future__ import annotations
+
+import typer
+
+from autograder.api.demo import LEARNERS, demo
+from autograder.cli.output import console, course_errors, errors, grade_table
+
+NAME = "demo"
+
+
+def command(
+    assignments: list[str] = typer.Argument(None, help="weeks to include (default: all)"),
+    keep: bool = typer.Option(False, "--keep", help="keep the throwaway course folder"),
+) -> None:
+    """Release, submit and autograde a four-learner cohort in a throwaway copy of the course."""
+    for learner, what in LEARNERS.items():
+        console.print(f"  {learner:<12} {what}")
+    with course_errors():
+        result = demo(
+            assignments=assignments or None,
+            keep=keep,
+            on_progress=lambda student, week: console.print(f"grading {week} of {student}", style="dim"),
+        )
+    console.print(grade_table(result.report.rows, title="demo cohort gradebook (? = awaits manual grading)"))
+    for student, assignment, why in result.report.failures:
+        errors.print(f"[red]could not grade[/red] {assignment} of {student}: {why}")
+    if result.workdir:
+        console.print(f"course kept at {result.workdir}")
+    if result.report.failures:
+        raise typer.Exit(1)

@@ -1,0 +1,20 @@
+"""Entry point: ``autograder COMMAND``."""
+
+from __future__ import annotations
+
+import typer
+
+from autograder.cli import demo, grade, normalize, release
+
+app = typer.Typer(
+    help="Release, grade and demo the data-scientist interview curriculum.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+for module in (release, grade, demo, normalize):
+    app.command(name=module.NAME, help=module.command.__doc__)(module.command)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,32 @@
+"""``autograder release``: regenerate release/ from source/ (or check it is in sync)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from autograder.api.release import release
+from autograder.cli.output import console, course_errors, errors
+
+NAME = "release"
+
+
+def command(
+    assignments: list[str] = typer.Argument(None, help="weeks to release (default: all)"),
+    check: bool = typer.Option(False, "--check", help="only check release/ matches source/"),
+    root: Path = typer.Option(None, help="course folder (default: found from the cwd)"),
+) -> None:
+    """Generate learner notebooks in release/ from source/ and check they leak nothing."""
+    with course_errors():
+        report = release(root=root, assignments=assignments or None, check=check)
+    for problem in report.out_of_date:
+        errors.print(f"[red]out of date:[/red] {problem}")
+    for leak in report.leaks:
+        errors.print(f"[red]leak:[/red] {leak}")
+    if not report.ok:
+        if report.out_of_date:
+            errors.print("run `autograder release` and commit release/")
+        raise typer.Exit(1)
+    done = "release/ matches source/ for" if check else "released"
+    console.print(f"{done} {', '.join(report.assignments)}; no solutions or hidden tests leaked")

@@ -1,0 +1,139 @@
+"""Function exercises: the learner writes a function; we call it on cases and compare."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from autograder.exercises.base import Exercise
+from autograder.judges.calls import (
+    BannedCall,
+    attribute_calls,
+    banned_references,
+    call_on_copies,
+)
+from autograder.judges.errors import CheckFailed
+from autograder.judges.values import describe_difference
+
+
+@dataclass(frozen=True)
+class Case:
+    """One call of the learner's function. ``label`` describes a hidden case without its data."""
+
+    args: tuple
+    label: str = ""
+    raises: type[Exception] | None = None
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A recognised wrong answer: ``matches(args, result)`` is True when it explains ``result``."""
+
+    message: str
+    matches: Callable[[tuple, Any], bool]
+
+
+def produces(wrong: Callable, *, tol: float = 1e-9) -> Callable[[tuple, Any], bool]:
+    """A ``Mistake.matches`` saying the learner's result is what ``wrong`` returns."""
+
+    def matches(args: tuple, result: Any) -> bool:
+        try:
+            return describe_difference(result, wrong(*copy.deepcopy(args)), tol=tol) is None
+        except Exception:
+            return False
+
+    return matches
+
+
+def _call_text(name: str, args: tuple) -> str:
+    shown = ", ".join(repr(a) if len(repr(a)) <= 60 else repr(a)[:57] + "..." for a in args)
+    return f"{name}({shown})"
+
+
+class FunctionExercise(Exercise):
+    kind = "function"
+
+    def __init__(
+        self,
+        id: str,
+        *,
+        name: str,
+        reference: Callable,
+        visible: tuple[Case, ...] | Callable[[], tuple[Case, ...]],
+        hidden: tuple[Case, ...] | Callable[[], tuple[Case, ...]],
+        mistakes: tuple[Mistake, ...] = (),
+        banned: tuple[str, ...] = (),
+        banned_methods: tuple[str, ...] = (),
+        tol: float = 1e-9,
+        hints: tuple[str, ...] = (),
+    ):
+        super().__init__(id, hints=hints)
+        self.name = name
+        self.reference = reference
+        self.visible = visible
+        self.hidden = hidden
+        self.mistakes = mistakes
+        self.banned = banned  # "module:attr" functions that fail the check if called
+        self.banned_methods = banned_methods  # method names that must not appear in the source
+        self.tol = tol
+
+    def _judge(self, answer: Any, *, hidden: bool) -> None:
+        if not callable(answer):
+            raise CheckFailed(f"{self.name} must be a function; it is a {type(answer).__name__}")
+        used = attribute_calls(answer) & set(self.banned_methods)
+        if used:
+            raise CheckFailed(
+                f"{self.name} calls {', '.join(sorted(used))}(); this exercise asks you to compute it yourself"
+            )
+        banned = banned_references(answer, self.banned)
+        if banned:
+            raise CheckFailed(
+                f"{self.name} uses {banned}(); this exercise asks you to compute it yourself"
+            )
+        cases = self.hidden if hidden else self.visible
+        cases = cases() if callable(cases) else cases  # data-backed cases are built on first use
+        for index, case in enumerate(cases, start=1):
+            problem = self._judge_case(answer, case, hidden=hidden, index=index)
+            if problem:
+                raise CheckFailed(problem)
+
+    def _where(self, case: Case, *, hidden: bool, index: int) -> str:
+        if hidden:
+            return f"on hidden case {index}" + (f" ({case.label})" if case.label else "")
+        return f"for {_call_text(self.name, case.args)}"
+
+    def _judge_case(self, func: Callable, case: Case, *, hidden: bool, index: int) -> str | None:
+        where = self._where(case, hidden=hidden, index=index)
+        try:
+            outcome = call_on_copies(func, case.args, banned=self.banned)
+        except BannedCall as banned:
+            return str(banned)
+        if outcome.mutated:
+            names = ", ".join(f"argument {i + 1}" for i in outcome.mutated)
+            return f"{self.name} changed its input ({names}) {where}; leave arguments as they were and build a new result"
+        if case.raises is not None:
+            if outcome.error is None:
+                return f"{self.name} should raise {case.raises.__name__} {where}, but it returned {type(outcome.result).__name__}"
+            if not isinstance(outcome.error, case.raises):
+                return (
+                    f"{self.name} raised {type(outcome.error).__name__} {where}; "
+                    f"expected {case.raises.__name__} with a clear message"
+                )
+            return None
+        if outcome.error is not None:
+            if isinstance(outcome.error, NotImplementedError):
+                return f"{self.name} is not written yet: replace `raise NotImplementedError()` with your code"
+            return f"{self.name} raised {type(outcome.error).__name__}: {outcome.error} {where}"
+        expected = self.reference(*copy.deepcopy(case.args))
+        problem = describe_difference(outcome.result, expected, tol=self.tol)
+        if problem is None:
+            return None
+        message = f"{self.name} {problem} {where}"
+        if not hidden and problem == "returned the wrong value":
+            message = f"{_call_text(self.name, case.args)} returned {outcome.result!r}; expected {expected!r}"
+        for mistake in self.mistakes:
+            if mistake.matches(case.args, outcome.result):
+                return f"{message} — {mistake.message}"
+        return message

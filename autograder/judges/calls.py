@@ -1,0 +1,140 @@
+"""Call learner functions safely: on copies, with mutation detection and banned helpers."""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import copy
+import importlib
+import inspect
+import textwrap
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from autograder.judges.errors import CheckFailed
+
+
+@dataclass
+class CallOutcome:
+    result: Any = None
+    error: BaseException | None = None
+    mutated: list[int] | None = None  # positions of arguments the call changed
+
+
+def _same(a: Any, b: Any) -> bool:
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, pd.DataFrame | pd.Series):
+        return a.equals(b) and list(getattr(a, "columns", [])) == list(getattr(b, "columns", []))
+    if isinstance(a, np.ndarray):
+        return a.shape == b.shape and a.dtype == b.dtype and np.array_equal(a, b, equal_nan=True)
+    if isinstance(a, list | tuple):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    try:
+        return bool(a == b) or (a != a and b != b)
+    except Exception:  # objects without a usable ==: compare identity
+        return a is b
+
+
+def call_on_copies(func: Callable, args: tuple, *, banned: tuple[str, ...] = ()) -> CallOutcome:
+    """Call ``func`` on deep copies of ``args``; report the result, the error, and mutations.
+
+    ``banned`` names dotted functions (``"numpy.var"``) that raise if called during the call.
+    """
+    pristine = copy.deepcopy(args)
+    passed = copy.deepcopy(args)
+    outcome = CallOutcome()
+    with forbid(banned):
+        try:
+            outcome.result = func(*passed)
+        except BannedCall:
+            raise
+        except Exception as error:  # the learner's error is data here, not a crash
+            outcome.error = error
+    outcome.mutated = [i for i, (a, b) in enumerate(zip(pristine, passed, strict=True)) if not _same(a, b)]
+    return outcome
+
+
+class BannedCall(CheckFailed):
+    """The answer called a function the exercise rules out."""
+
+
+@contextlib.contextmanager
+def forbid(dotted_names: tuple[str, ...]) -> Iterator[None]:
+    """Temporarily replace each named function with one that fails the check."""
+    saved = []
+    try:
+        for dotted in dotted_names:
+            module_name, _, attr_path = dotted.partition(":")
+            owner = importlib.import_module(module_name)
+            *parents, attr = attr_path.split(".")
+            for parent in parents:
+                owner = getattr(owner, parent)
+            original = getattr(owner, attr)
+
+            def banned(*_a, _name=f"{module_name}.{attr_path}", **_k):
+                raise BannedCall(f"this exercise asks you not to use {_name}(); compute it yourself")
+
+            setattr(owner, attr, banned)
+            saved.append((owner, attr, original))
+        yield
+    finally:
+        for owner, attr, original in reversed(saved):
+            setattr(owner, attr, original)
+
+
+def attribute_calls(func: Callable) -> set[str]:
+    """Names of functions and methods the source of ``func`` calls (empty if source is unknown)."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(func)))
+    except (OSError, TypeError, SyntaxError):
+        return set()
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            target = node.func
+            if isinstance(target, ast.Attribute):
+                names.add(target.attr)
+            elif isinstance(target, ast.Name):
+                names.add(target.id)
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            for alias in node.names:
+                names.add(f"import {alias.name}")
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names.add(f"import {node.module}")
+    return names
+
+
+def _resolve(dotted: str) -> Any:
+    module_name, _, attr_path = dotted.partition(":")
+    owner = importlib.import_module(module_name)
+    for attr in attr_path.split("."):
+        owner = getattr(owner, attr)
+    return owner
+
+
+def banned_references(func: Callable, dotted_names: tuple[str, ...]) -> str | None:
+    """The banned function ``func`` reaches through a global name (``from m import f``), if any.
+
+    Runtime patching in :func:`forbid` cannot see a name bound before the check ran.
+    """
+    code_objects, names = [getattr(func, "__code__", None)], set()
+    while code_objects:
+        code = code_objects.pop()
+        if code is None:
+            continue
+        names.update(code.co_names)
+        code_objects.extend(c for c in code.co_consts if hasattr(c, "co_names"))
+    namespace = getattr(func, "__globals__", {})
+    for dotted in dotted_names:
+        original = _resolve(dotted)
+        for name in names:
+            if namespace.get(name) is original:
+                return dotted.replace(":", ".")
+    return None

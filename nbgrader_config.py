@@ -1,0 +1,17 @@
+"""nbgrader configuration for the course; the course root is the folder holding this file."""
+
+import os
+
+c = get_config()  # noqa: F821 (injected by traitlets when nbgrader loads this file)
+
+COURSE_ROOT = os.path.dirname(os.path.abspath(__file__))
+
+c.CourseDirectory.course_id = "ds-interview-loop"
+c.CourseDirectory.root = COURSE_ROOT
+c.CourseDirectory.db_url = "sqlite:///" + os.path.join(COURSE_ROOT, "gradebook.db")
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "*.db", "*.db-journal"]
+# A local exchange folder, so a single-machine course needs no system-wide /srv/nbgrader.
+c.Exchange.root = os.path.join(COURSE_ROOT, ".exchange")
+
+# Seconds each cell may run before it is interrupted and scored as an error.
+c.Execute.timeout = 60
