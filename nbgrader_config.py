@@ -15,3 +15,5 @@ c.Exchange.root = os.path.join(COURSE_ROOT, ".exchange")
 
 # Seconds each cell may run before it is interrupted and scored as an error.
 c.Execute.timeout = 60
+# Grading kernels keep no history file and log only errors (not their transport warnings).
+c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR"]

@@ -33,7 +33,8 @@ def cohort_answers(solution: dict[str, str], bank: dict[str, dict[str, str]]) ->
     wrong = {}
     for exercise in ids:
         failing = [text for name, text in sorted(bank.get(exercise, {}).items()) if name.startswith("fail_")]
-        wrong[exercise] = failing[0] if failing else ""
+        if failing:
+            wrong[exercise] = failing[0]
     return {
         "ada_full": dict(solution),
         "ben_partial": {e: solution[e] for e in ids[: (len(ids) + 1) // 2]},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,7 +59,10 @@ def grade(
             if on_progress:
                 on_progress(student, assignment)
             try:
-                result = api.autograde(assignment, student, force=True, create=True)
+                with warnings.catch_warnings():
+                    # nbgrader's gradebook session emits SQLAlchemy warnings that are not ours to fix
+                    warnings.simplefilter("ignore")
+                    result = api.autograde(assignment, student, force=True, create=True)
             except Exception as error:  # nbgrader raising is one learner's problem, not the batch's
                 result = {"success": False, "error": f"{type(error).__name__}: {error}"}
             if not result.get("success"):
@@ -71,8 +75,12 @@ def grade(
 
 def _reason(result: dict) -> str:
     text = (result.get("error") or result.get("log") or "").strip()
-    errors = [line for line in text.splitlines() if "ERROR" in line or "Error" in line]
-    return (errors[-1] if errors else text.splitlines()[-1] if text else "nbgrader gave no reason").strip()
+    # nbgrader's last line only says "see the above traceback": report the first specific error
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    errors = [line for line in lines if line.startswith("[ERROR]") and "above traceback" not in line]
+    if errors:
+        return errors[0].removeprefix("[ERROR]").strip()
+    return lines[-1] if lines else "nbgrader gave no reason"
 
 
 def exercise_of(cell_name: str, exercise_ids: list[str]) -> str:

@@ -26,26 +26,23 @@ def course_errors():
 
 
 def grade_table(rows: list[dict], *, title: str) -> Table:
-    """Learners down, exercises across, ``score/max`` in each cell (``?`` awaits a manual grade)."""
+    """Exercises down, learners across, ``score/max`` in each cell (``?`` awaits a manual grade)."""
     exercises = list(dict.fromkeys((r["assignment"], r["exercise"]) for r in rows))
-    cells: dict[str, dict] = defaultdict(dict)
+    students = sorted({r["student_id"] for r in rows})
+    cells: dict[tuple, str] = {}
     totals: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
     for row in rows:
-        key = (row["assignment"], row["exercise"])
         mark = "?" if row["needs_manual_grade"] else f"{row['score']:g}"
-        cells[row["student_id"]][key] = f"{mark}/{row['max_score']:g}"
+        cells[(row["assignment"], row["exercise"], row["student_id"])] = f"{mark}/{row['max_score']:g}"
         totals[row["student_id"]][0] += row["score"]
         totals[row["student_id"]][1] += row["max_score"]
-    table = Table(title=title, show_lines=False)
-    table.add_column("learner", style="bold")
+    table = Table(title=title)
+    table.add_column("assignment")
+    table.add_column("exercise", no_wrap=True)
+    for student in students:
+        table.add_column(student, justify="right")
     for assignment, exercise in exercises:
-        table.add_column(f"{assignment}\n{exercise}", justify="right")
-    table.add_column("total", justify="right", style="bold")
-    for student in sorted(cells):
-        score, maximum = totals[student]
-        table.add_row(
-            student,
-            *(cells[student].get(key, "-") for key in exercises),
-            f"{score:g}/{maximum:g}",
-        )
+        table.add_row(assignment, exercise, *(cells.get((assignment, exercise, s), "-") for s in students))
+    table.add_section()
+    table.add_row("", "total", *(f"{totals[s][0]:g}/{totals[s][1]:g}" for s in students), style="bold")
     return table

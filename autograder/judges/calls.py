@@ -131,10 +131,18 @@ def banned_references(func: Callable, dotted_names: tuple[str, ...]) -> str | No
             continue
         names.update(code.co_names)
         code_objects.extend(c for c in code.co_consts if hasattr(c, "co_names"))
-    namespace = getattr(func, "__globals__", {})
+    reachable = [getattr(func, "__globals__", {}).get(name) for name in names]
+    reachable += [cell.cell_contents for cell in (getattr(func, "__closure__", None) or ()) if _filled(cell)]
     for dotted in dotted_names:
         original = _resolve(dotted)
-        for name in names:
-            if namespace.get(name) is original:
-                return dotted.replace(":", ".")
+        if any(value is original for value in reachable):
+            return dotted.replace(":", ".")
     return None
+
+
+def _filled(cell) -> bool:
+    try:
+        cell.cell_contents  # noqa: B018 (an empty closure cell raises ValueError)
+    except ValueError:
+        return False
+    return True
