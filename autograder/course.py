@@ -35,7 +35,11 @@ def find_course_root(start: str | Path | None = None) -> Path:
 
 def source_assignments(root: Path) -> list[str]:
     """Assignment ids in source/, in week order."""
-    return sorted(p.name for p in (root / "source").iterdir() if p.is_dir() and ASSIGNMENT_PATTERN.match(p.name))
+    return sorted(
+        p.name
+        for p in (root / "source").iterdir()
+        if p.is_dir() and ASSIGNMENT_PATTERN.match(p.name)
+    )
 
 
 def check_assignments(root: Path, wanted: list[str] | None) -> list[str]:
@@ -44,7 +48,9 @@ def check_assignments(root: Path, wanted: list[str] | None) -> list[str]:
         return known
     unknown = [a for a in wanted if a not in known]
     if unknown:
-        raise CourseError(f"unknown assignment(s): {', '.join(unknown)} (the course has {', '.join(known)})")
+        raise CourseError(
+            f"unknown assignment(s): {', '.join(unknown)} (the course has {', '.join(known)})"
+        )
     return list(wanted)
 
 

@@ -27,12 +27,18 @@ class DemoResult:
     workdir: Path | None  # None once the throwaway course is removed
 
 
-def cohort_answers(solution: dict[str, str], bank: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+def cohort_answers(
+    solution: dict[str, str], bank: dict[str, dict[str, str]]
+) -> dict[str, dict[str, str]]:
     """Each demo learner's answers for one notebook, by exercise id."""
     ids = list(solution)
     wrong = {}
     for exercise in ids:
-        failing = [text for name, text in sorted(bank.get(exercise, {}).items()) if name.startswith("fail_")]
+        failing = [
+            text
+            for name, text in sorted(bank.get(exercise, {}).items())
+            if name.startswith("fail_")
+        ]
         if failing:
             wrong[exercise] = failing[0]
     return {

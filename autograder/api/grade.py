@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -73,14 +74,25 @@ def grade(
     return report
 
 
+_EXCEPTION_LINE = re.compile(r"^\s*([\w.]+(?:Error|Exception|Invalid)): (.*)$")
+_CONVERTING = re.compile(r"Converting notebook (\S+)")
+
+
 def _reason(result: dict) -> str:
-    text = (result.get("error") or result.get("log") or "").strip()
-    # nbgrader's last line only says "see the above traceback": report the first specific error
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    errors = [line for line in lines if line.startswith("[ERROR]") and "above traceback" not in line]
-    if errors:
-        return errors[0].removeprefix("[ERROR]").strip()
-    return lines[-1] if lines else "nbgrader gave no reason"
+    """The specific error behind a failed autograde (nbgrader's last line only says 'see above')."""
+    text = "\n".join(filter(None, (result.get("log"), result.get("error"))))
+    notebook, reason = None, None
+    for line in text.splitlines():
+        if match := _CONVERTING.search(line):
+            notebook = Path(match.group(1)).name
+        match = _EXCEPTION_LINE.match(line)
+        if match and not match.group(1).endswith("NbGraderException"):
+            reason = f"{match.group(1).rsplit('.', 1)[-1]}: {match.group(2).strip()}"
+            break
+    if reason is None:
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        reason = lines[-1] if lines else "nbgrader gave no reason"
+    return f"{notebook}: {reason}" if notebook else reason
 
 
 def exercise_of(cell_name: str, exercise_ids: list[str]) -> str:
@@ -114,7 +126,9 @@ def gradebook_rows(course: Path, assignments: list[str], db_url: str | None = No
                         )
                         row["score"] += grade.score or 0.0
                         row["max_score"] += grade.max_score or 0.0
-                        row["needs_manual_grade"] = row["needs_manual_grade"] or bool(grade.needs_manual_grade)
+                        row["needs_manual_grade"] = row["needs_manual_grade"] or bool(
+                            grade.needs_manual_grade
+                        )
     return [rows[key] for key in sorted(rows)]
 
 

@@ -9,7 +9,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder import notebooks
-from autograder.course import CONFIG_FILE, CourseError, check_assignments, find_course_root, nbgrader_api
+from autograder.course import (
+    CONFIG_FILE,
+    CourseError,
+    check_assignments,
+    find_course_root,
+    nbgrader_api,
+)
 
 
 @dataclass
@@ -32,7 +38,9 @@ def generate(root: Path, assignments: list[str]) -> list[Path]:
         result = api.generate_assignment(assignment, force=True, create=True)
         if not result["success"]:
             reason = (result.get("error") or result.get("log") or "").strip().splitlines()
-            raise CourseError(f"nbgrader could not generate {assignment}: {reason[-1] if reason else 'no reason given'}")
+            raise CourseError(
+                f"nbgrader could not generate {assignment}: {reason[-1] if reason else 'no reason given'}"
+            )
         written += sorted((root / "release" / assignment).glob("*.ipynb"))
     return written
 
@@ -55,7 +63,9 @@ def release(
                 shutil.copytree(course / "source" / assignment, copy / "source" / assignment)
             generate(copy, wanted)
             for assignment in wanted:
-                report.out_of_date += _differences(copy / "release" / assignment, course / "release" / assignment)
+                report.out_of_date += _differences(
+                    copy / "release" / assignment, course / "release" / assignment
+                )
     else:
         report.notebooks = generate(course, wanted)
     report.leaks = find_leaks(course, wanted)
@@ -88,7 +98,11 @@ def find_leaks(course: Path, assignments: list[str]) -> list[str]:
             if not released.exists():
                 continue
             text = released.read_text(encoding="utf-8")
-            release_lines = {line.strip() for cell in notebooks.read(released).cells for line in cell.source.splitlines()}
+            release_lines = {
+                line.strip()
+                for cell in notebooks.read(released).cells
+                for line in cell.source.splitlines()
+            }
             for line in sorted(notebooks.secret_lines(notebooks.read(source))):
                 if line in release_lines or line in text:
                     leaks.append(f"release/{assignment}/{source.name}: {line[:60]}")

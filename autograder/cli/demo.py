@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from autograder.api.demo import LEARNERS, demo
@@ -11,8 +13,10 @@ NAME = "demo"
 
 
 def command(
-    assignments: list[str] = typer.Argument(None, help="weeks to include (default: all)"),
-    keep: bool = typer.Option(False, "--keep", help="keep the throwaway course folder"),
+    assignments: Annotated[
+        list[str], typer.Argument(help="weeks to include (default: all)")
+    ] = None,
+    keep: Annotated[bool, typer.Option("--keep", help="keep the throwaway course folder")] = False,
 ) -> None:
     """Release, submit and autograde a four-learner cohort in a throwaway copy of the course."""
     for learner, what in LEARNERS.items():
@@ -21,9 +25,13 @@ def command(
         result = demo(
             assignments=assignments or None,
             keep=keep,
-            on_progress=lambda student, week: console.print(f"grading {week} of {student}", style="dim"),
+            on_progress=lambda student, week: console.print(
+                f"grading {week} of {student}", style="dim"
+            ),
         )
-    console.print(grade_table(result.report.rows, title="demo cohort gradebook (? = awaits manual grading)"))
+    console.print(
+        grade_table(result.report.rows, title="demo cohort gradebook (? = awaits manual grading)")
+    )
     for student, assignment, why in result.report.failures:
         errors.print(f"[red]could not grade[/red] {assignment} of {student}: {why}")
     if result.workdir:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -13,9 +14,11 @@ NAME = "grade"
 
 
 def command(
-    assignments: list[str] = typer.Argument(None, help="weeks to grade (default: all)"),
-    csv: Path = typer.Option(None, "--csv", help="where to write grades (default: grades.csv)"),
-    root: Path = typer.Option(None, help="course folder (default: found from the cwd)"),
+    assignments: Annotated[list[str], typer.Argument(help="weeks to grade (default: all)")] = None,
+    csv: Annotated[
+        Path, typer.Option("--csv", help="where to write grades (default: grades.csv)")
+    ] = None,
+    root: Annotated[Path, typer.Option(help="course folder (default: found from the cwd)")] = None,
 ) -> None:
     """Autograde every submission in submitted/ with nbgrader and export a grades CSV."""
     with course_errors():
@@ -23,7 +26,9 @@ def command(
             root=root,
             assignments=assignments or None,
             csv_path=csv,
-            on_progress=lambda student, week: console.print(f"grading {week} of {student}", style="dim"),
+            on_progress=lambda student, week: console.print(
+                f"grading {week} of {student}", style="dim"
+            ),
         )
     if report.rows:
         console.print(grade_table(report.rows, title="grades"))

@@ -33,7 +33,9 @@ def grade_table(rows: list[dict], *, title: str) -> Table:
     totals: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
     for row in rows:
         mark = "?" if row["needs_manual_grade"] else f"{row['score']:g}"
-        cells[(row["assignment"], row["exercise"], row["student_id"])] = f"{mark}/{row['max_score']:g}"
+        cells[(row["assignment"], row["exercise"], row["student_id"])] = (
+            f"{mark}/{row['max_score']:g}"
+        )
         totals[row["student_id"]][0] += row["score"]
         totals[row["student_id"]][1] += row["max_score"]
     table = Table(title=title)
@@ -42,7 +44,11 @@ def grade_table(rows: list[dict], *, title: str) -> Table:
     for student in students:
         table.add_column(student, justify="right")
     for assignment, exercise in exercises:
-        table.add_row(assignment, exercise, *(cells.get((assignment, exercise, s), "-") for s in students))
+        table.add_row(
+            assignment, exercise, *(cells.get((assignment, exercise, s), "-") for s in students)
+        )
     table.add_section()
-    table.add_row("", "total", *(f"{totals[s][0]:g}/{totals[s][1]:g}" for s in students), style="bold")
+    table.add_row(
+        "", "total", *(f"{totals[s][0]:g}/{totals[s][1]:g}" for s in students), style="bold"
+    )
     return table

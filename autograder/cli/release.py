@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -13,9 +14,13 @@ NAME = "release"
 
 
 def command(
-    assignments: list[str] = typer.Argument(None, help="weeks to release (default: all)"),
-    check: bool = typer.Option(False, "--check", help="only check release/ matches source/"),
-    root: Path = typer.Option(None, help="course folder (default: found from the cwd)"),
+    assignments: Annotated[
+        list[str], typer.Argument(help="weeks to release (default: all)")
+    ] = None,
+    check: Annotated[
+        bool, typer.Option("--check", help="only check release/ matches source/")
+    ] = False,
+    root: Annotated[Path, typer.Option(help="course folder (default: found from the cwd)")] = None,
 ) -> None:
     """Generate learner notebooks in release/ from source/ and check they leak nothing."""
     with course_errors():

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from autograder.exercises.function import Case, FunctionExercise, _call_text
 from autograder.judges.calls import BannedCall, forbid
-from autograder.judges.counting import ComparisonCounter, Counted, wrap_all
+from autograder.judges.counting import ComparisonCounter, wrap_all
 
 
 class ComparisonBudgetExercise(FunctionExercise):
@@ -47,7 +47,9 @@ class ComparisonBudgetExercise(FunctionExercise):
         if type(result) is not list:
             return f"{self.name} returned a {type(result).__name__} {where}; expected a list"
         if any(result is arg for arg in passed):
-            return f"{self.name} returned a list that is one of its inputs {where}; build a new list"
+            return (
+                f"{self.name} returned a list that is one of its inputs {where}; build a new list"
+            )
         expected = sorted(
             (x for arg in wrapped for x in arg), key=lambda x: (x.value, x.tag[0], x.tag[1])
         )

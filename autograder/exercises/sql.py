@@ -97,5 +97,7 @@ _RESULTS: dict[tuple[str, str], object] = {}
 def _reference_result(query: str, database: Database):
     key = (query, database.label)
     if key not in _RESULTS:
-        _RESULTS[key] = run_query(database.conn, query, name="the reference query", where=database.label)
+        _RESULTS[key] = run_query(
+            database.conn, query, name="the reference query", where=database.label
+        )
     return _RESULTS[key]

@@ -141,7 +141,9 @@ merge_sorted = ComparisonBudgetExercise(
 # --------------------------------------------------------------------- revenue_by_category
 
 
-def _reference_revenue_by_category(order_items: pd.DataFrame, products: pd.DataFrame) -> pd.DataFrame:
+def _reference_revenue_by_category(
+    order_items: pd.DataFrame, products: pd.DataFrame
+) -> pd.DataFrame:
     lines = order_items.merge(products[["product_id", "category"]], on="product_id")
     revenue = (lines["quantity"] * lines["unit_price"]).groupby(lines["category"]).sum()
     table = pd.DataFrame({"category": revenue.index.astype(object), "revenue": revenue.to_numpy()})
@@ -190,7 +192,10 @@ def _revenue_hidden_cases() -> tuple[Case, ...]:
     )
     return (
         Case((items, products), "a hidden store's order lines"),
-        Case((toy_items, pd.concat([toy_products, extra], ignore_index=True)), "a category with no sales"),
+        Case(
+            (toy_items, pd.concat([toy_products, extra], ignore_index=True)),
+            "a category with no sales",
+        ),
         Case((toy_items.iloc[[0, 3]].reset_index(drop=True), toy_products), "two categories tie"),
     )
 
@@ -203,7 +208,9 @@ def _percent_share(items, products):
 
 def _list_price_revenue(items, products):
     return _reference_revenue_by_category(
-        items.drop(columns="unit_price").merge(products[["product_id", "unit_price"]], on="product_id"),
+        items.drop(columns="unit_price").merge(
+            products[["product_id", "unit_price"]], on="product_id"
+        ),
         products,
     )
 
@@ -216,7 +223,9 @@ revenue_by_category = FunctionExercise(
     hidden=_revenue_hidden_cases,
     tol=1e-4,
     mistakes=(
-        Mistake("share should be a fraction between 0 and 1, not a percentage", produces(_percent_share)),
+        Mistake(
+            "share should be a fraction between 0 and 1, not a percentage", produces(_percent_share)
+        ),
         Mistake(
             "you used the list price from products; revenue uses the price paid in order_items",
             produces(_list_price_revenue),
@@ -409,7 +418,9 @@ monthly_report = SqlExercise(
         ),
         SqlMistake(
             "order_amount is not rounded to 2 decimals",
-            _MONTHLY_REPORT.replace("ROUND(COALESCE(SUM(amount), 0), 2)", "COALESCE(SUM(amount), 0)"),
+            _MONTHLY_REPORT.replace(
+                "ROUND(COALESCE(SUM(amount), 0), 2)", "COALESCE(SUM(amount), 0)"
+            ),
         ),
     ),
     hints=(

@@ -57,7 +57,9 @@ def call_on_copies(func: Callable, args: tuple, *, banned: tuple[str, ...] = ())
             raise
         except Exception as error:  # the learner's error is data here, not a crash
             outcome.error = error
-    outcome.mutated = [i for i, (a, b) in enumerate(zip(pristine, passed, strict=True)) if not _same(a, b)]
+    outcome.mutated = [
+        i for i, (a, b) in enumerate(zip(pristine, passed, strict=True)) if not _same(a, b)
+    ]
     return outcome
 
 
@@ -79,7 +81,9 @@ def forbid(dotted_names: tuple[str, ...]) -> Iterator[None]:
             original = getattr(owner, attr)
 
             def banned(*_a, _name=f"{module_name}.{attr_path}", **_k):
-                raise BannedCall(f"this exercise asks you not to use {_name}(); compute it yourself")
+                raise BannedCall(
+                    f"this exercise asks you not to use {_name}(); compute it yourself"
+                )
 
             setattr(owner, attr, banned)
             saved.append((owner, attr, original))
@@ -132,7 +136,9 @@ def banned_references(func: Callable, dotted_names: tuple[str, ...]) -> str | No
         names.update(code.co_names)
         code_objects.extend(c for c in code.co_consts if hasattr(c, "co_names"))
     reachable = [getattr(func, "__globals__", {}).get(name) for name in names]
-    reachable += [cell.cell_contents for cell in (getattr(func, "__closure__", None) or ()) if _filled(cell)]
+    reachable += [
+        cell.cell_contents for cell in (getattr(func, "__closure__", None) or ()) if _filled(cell)
+    ]
     for dotted in dotted_names:
         original = _resolve(dotted)
         if any(value is original for value in reachable):

@@ -8,4 +8,6 @@ class CheckFailed(AssertionError):
         if isinstance(problems, str):
             problems = [problems]
         self.problems = list(problems)
-        super().__init__("\n".join(f"- {p}" if len(self.problems) > 1 else p for p in self.problems))
+        super().__init__(
+            "\n".join(f"- {p}" if len(self.problems) > 1 else p for p in self.problems)
+        )

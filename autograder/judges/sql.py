@@ -33,7 +33,9 @@ class Database:
 
 
 def _guard(conn: sqlite3.Connection) -> None:
-    conn.execute("PRAGMA query_only = ON")  # a learner's DELETE must not change what later checks see
+    conn.execute(
+        "PRAGMA query_only = ON"
+    )  # a learner's DELETE must not change what later checks see
     steps = [0]
 
     def count_steps() -> int:
@@ -57,7 +59,9 @@ def guarded(conn: sqlite3.Connection) -> sqlite3.Connection:
 def run_query(conn: sqlite3.Connection, sql: object, *, name: str, where: str) -> pd.DataFrame:
     """Run one query, turning every way it can fail into a one-paragraph CheckFailed."""
     if not isinstance(sql, str):
-        raise CheckFailed(f"{name} must be a string holding one SQL query; it is a {type(sql).__name__}")
+        raise CheckFailed(
+            f"{name} must be a string holding one SQL query; it is a {type(sql).__name__}"
+        )
     if not sql.strip() or not re.sub(r"--[^\n]*|/\*.*?\*/", "", sql, flags=re.S).strip():
         raise CheckFailed(f"{name} is empty: write your SELECT query between the triple quotes")
     steps = _STEPS.get(id(conn))
@@ -112,7 +116,9 @@ def _kind(series: pd.Series) -> str:
 
 
 def frame_rows(frame: pd.DataFrame) -> list[tuple]:
-    return [tuple(_canonical(v) for v in row) for row in frame.astype(object).itertuples(index=False)]
+    return [
+        tuple(_canonical(v) for v in row) for row in frame.astype(object).itertuples(index=False)
+    ]
 
 
 def _show(row: tuple, columns: list[str]) -> str:
@@ -137,7 +143,9 @@ def compare_results(
     got_columns = [str(c).lower() for c in got.columns]
     if len(set(got_columns)) != len(got_columns):
         dupes = sorted({c for c in got_columns if got_columns.count(c) > 1})
-        return [f"on {where}: column name(s) {', '.join(dupes)} appear more than once; give each an alias"]
+        return [
+            f"on {where}: column name(s) {', '.join(dupes)} appear more than once; give each an alias"
+        ]
     missing = [c for c in want_columns if c not in got_columns]
     extra = [c for c in got_columns if c not in want_columns]
     if missing or extra:
@@ -157,7 +165,9 @@ def compare_results(
     for column in want_columns:
         want_kind, got_kind = _kind(expected[column]), _kind(got[column])
         if want_kind in ("number", "text") and got_kind not in (want_kind, "empty"):
-            problems.append(f"on {where}: column {column} holds {got_kind} values; expected {want_kind}s")
+            problems.append(
+                f"on {where}: column {column} holds {got_kind} values; expected {want_kind}s"
+            )
     if problems:
         return problems
 
@@ -179,7 +189,9 @@ def compare_results(
             message += " (" + "; ".join(examples) + ")"
         return [message]
     if ordered and not _close_sequences(got_rows, want_rows):
-        return [f"on {where}: the rows are right but in the wrong order{': ' + order_note if order_note else ''}"]
+        return [
+            f"on {where}: the rows are right but in the wrong order{': ' + order_note if order_note else ''}"
+        ]
     return []
 
 

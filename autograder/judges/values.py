@@ -15,7 +15,9 @@ import pandas as pd
 
 def type_name(value: Any) -> str:
     kind = type(value)
-    return kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
+    return (
+        kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
+    )
 
 
 def describe_difference(result: Any, expected: Any, *, tol: float = 1e-9) -> str | None:
@@ -28,7 +30,11 @@ def describe_difference(result: Any, expected: Any, *, tol: float = 1e-9) -> str
     if isinstance(expected, float):
         if math.isnan(expected):
             return None if math.isnan(result) else "returned the wrong value"
-        return None if math.isclose(result, expected, rel_tol=0, abs_tol=tol) else "returned the wrong value"
+        return (
+            None
+            if math.isclose(result, expected, rel_tol=0, abs_tol=tol)
+            else "returned the wrong value"
+        )
     if isinstance(expected, (list, tuple)):
         if len(result) != len(expected):
             return f"returned {len(result)} items; expected {len(expected)}"
@@ -75,7 +81,9 @@ def _frame_difference(result: pd.DataFrame, expected: pd.DataFrame, *, tol: floa
         if numeric != pd.api.types.is_numeric_dtype(got):
             return f"column {column!r} has dtype {got.dtype}; expected {want.dtype}"
         if numeric:
-            if not np.allclose(got.to_numpy(float), want.to_numpy(float), rtol=0, atol=tol, equal_nan=True):
+            if not np.allclose(
+                got.to_numpy(float), want.to_numpy(float), rtol=0, atol=tol, equal_nan=True
+            ):
                 return f"column {column!r} has wrong values"
         elif not got.astype(object).equals(want.astype(object)):
             return f"column {column!r} has wrong values"

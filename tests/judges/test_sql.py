@@ -94,7 +94,9 @@ def test_missing_rows_are_counted_and_shown_only_for_visible_data():
     (visible,) = judge.compare_results(got, want, where="db", hidden=False)
     (hidden,) = judge.compare_results(got, want, where="hidden db", hidden=True)
     assert "1 expected row(s) are missing" in visible and "id=3" in visible
-    assert "1 expected row(s) are missing" in hidden and "id=3" not in hidden and "id=4" not in hidden
+    assert (
+        "1 expected row(s) are missing" in hidden and "id=3" not in hidden and "id=4" not in hidden
+    )
 
 
 def test_duplicated_rows_count(tiny_db):
@@ -120,7 +122,9 @@ def test_broken_queries_get_one_clear_message(tiny_db, query, fragment):
         judge.run_query(tiny_db, query, name="MY_SQL", where="the test database")
     message = str(failure.value)
     assert fragment in message and "Traceback" not in message and "\n" not in message
-    assert judge.run_query(tiny_db, "SELECT COUNT(*) AS n FROM t", name="Q", where="db")["n"][0] == 3
+    assert (
+        judge.run_query(tiny_db, "SELECT COUNT(*) AS n FROM t", name="Q", where="db")["n"][0] == 3
+    )
 
 
 def test_runaway_cross_join_is_stopped(tiny_db, monkeypatch):

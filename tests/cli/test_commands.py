@@ -1,0 +1,65 @@
+"""The ``autograder`` command: exit codes and one-line errors for bad input."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from autograder.cli.main import app
+
+ROOT = Path(__file__).resolve().parents[2]
+runner = CliRunner()
+
+
+@pytest.fixture
+def empty_course(tmp_path) -> Path:
+    shutil.copy2(ROOT / "nbgrader_config.py", tmp_path / "nbgrader_config.py")
+    shutil.copytree(ROOT / "source", tmp_path / "source")
+    return tmp_path
+
+
+def test_release_check_passes_on_the_committed_release(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    result = runner.invoke(app, ["release", "--check"])
+    assert result.exit_code == 0, result.output
+    assert "matches source/" in result.output
+
+
+def test_unknown_assignment_is_a_one_line_error(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    result = runner.invoke(app, ["release", "--check", "week99"])
+    assert result.exit_code == 2
+    assert "unknown assignment(s): week99" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_folder_that_is_not_a_course_is_named(tmp_path):
+    result = runner.invoke(app, ["grade", "--root", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "no course found" in result.output
+
+
+def test_release_check_fails_when_release_is_stale(empty_course):
+    result = runner.invoke(app, ["release", "--check", "--root", str(empty_course)])
+    assert result.exit_code == 1
+    assert "is missing" in result.output
+
+
+def test_grade_with_nothing_submitted_says_so(empty_course):
+    csv = empty_course / "out" / "grades.csv"
+    result = runner.invoke(app, ["grade", "--root", str(empty_course), "--csv", str(csv)])
+    assert result.exit_code == 0, result.output
+    assert "no submissions found" in result.output
+    assert csv.read_text().startswith("student_id,assignment,notebook,exercise,score")
+
+
+def test_normalize_check_flags_a_notebook_with_outputs(tmp_path):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1", execution_count=3)])
+    path = tmp_path / "dirty.ipynb"
+    nbformat.write(nb, str(path))
+    assert runner.invoke(app, ["normalize", "--check", str(path)]).exit_code == 1
+    assert runner.invoke(app, ["normalize", str(path)]).exit_code == 0
+    assert runner.invoke(app, ["normalize", "--check", str(path)]).exit_code == 0
