@@ -611,7 +611,7 @@ def _plant_order_traps(
         logw=np.append(prod.logw, -np.inf),
     )
 
-    # (7) exact revenue ties at rank 3 in two categories
+    # (7) exact revenue ties at rank 3 in two categories and at rank 1 in a third
     lines = _plant_revenue_ties(rng, prod, orders, lines)
     return cust, prod, orders, lines
 
@@ -660,31 +660,39 @@ def _quarter(cents: np.ndarray) -> np.ndarray:
 
 
 def _plant_revenue_ties(rng, prod: _Products, orders: _Orders, lines: _Lines) -> _Lines:
-    """In two categories make the 3rd and 4th products' total revenue exactly equal.
+    """In two categories make the 3rd and 4th products' total revenue exactly equal, and in a
+    third category the 1st and 2nd (so DENSE_RANK and RANK keep different top-3 sets).
 
     Both products get quarter-dollar prices on every line, so their sums are exact in any
     summation order; the lower one gets extra single-unit lines (and small discounts) until
-    it matches the higher one. Categories where that would disturb ranks 1-2 are skipped.
+    it matches the higher one. Categories where that would disturb the other ranks are skipped.
     """
-    planted = 0
-    for category in rng.permutation(len(_CATEGORY_NAMES)):
-        trial = _tie_in_category(rng, int(category), prod, orders, lines)
-        if trial is not None:
-            lines = trial
-            planted += 1
-            if planted == 2:
-                return lines
-    raise RuntimeError("could not plant two revenue ties")  # pragma: no cover
+    wanted = [2, 2, 0]  # index of the first product of each tied pair, by revenue rank
+    used: set[int] = set()
+    for first in wanted:
+        for category in rng.permutation(len(_CATEGORY_NAMES)):
+            if int(category) in used:
+                continue
+            trial = _tie_in_category(rng, int(category), prod, orders, lines, first=first)
+            if trial is not None:
+                lines = trial
+                used.add(int(category))
+                break
+        else:
+            raise RuntimeError("could not plant the revenue ties")  # pragma: no cover
+    return lines
 
 
-def _tie_in_category(rng, category: int, prod: _Products, orders: _Orders, lines: _Lines):
+def _tie_in_category(
+    rng, category: int, prod: _Products, orders: _Orders, lines: _Lines, *, first: int = 2
+):
     revenue = np.bincount(lines.product, weights=lines.qty * lines.price, minlength=prod.price.size)
     revenue = np.rint(revenue).astype(np.int64)
     members = np.flatnonzero(prod.category == category)
     members = members[np.lexsort((members, -revenue[members]))]
     if members.size < 5 or revenue[members[4]] <= 0:
         return None
-    pair = members[2:4]
+    pair = members[first : first + 2]
     price = lines.price.copy()
     qty = lines.qty.copy()
     for p in pair:
@@ -695,7 +703,7 @@ def _tie_in_category(rng, category: int, prod: _Products, orders: _Orders, lines
     high, low = sorted(pair, key=lambda p: (-new_rev[int(p)], p))
     target = new_rev[int(high)]
     rest = revenue[np.setdiff1d(members, pair)]
-    if (rest > target).sum() != 2 or (rest == target).any():
+    if (rest > target).sum() != first or (rest == target).any():
         return None
 
     # add single units of the lower product to orders that lack it, then discount to land exactly

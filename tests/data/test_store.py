@@ -581,6 +581,16 @@ def test_edge_7_exact_revenue_ties_at_rank_three(variant):
         assert len(totals) == 1
 
 
+def test_edge_7_a_tie_for_first_place_in_another_category(variant):
+    rows = variant.execute(RANKED).fetchall()
+    first: dict[str, set] = {}
+    for category, _, revenue, rnk in rows:
+        if rnk == 1:
+            first.setdefault(category, set()).add(revenue)
+    counts = {c: sum(1 for row in rows if row[0] == c and row[3] == 1) for c in first}
+    assert any(n == 2 for n in counts.values())  # so DENSE_RANK and RANK differ in the top 3
+
+
 def test_edge_8_two_orders_share_a_customers_latest_time(variant):
     customers = one(
         variant,
