@@ -47,9 +47,16 @@ def produces(wrong: Callable, *, tol: float = 1e-9) -> Callable[[tuple, Any], bo
     return matches
 
 
+def _short(value: Any) -> str:
+    if hasattr(value, "shape") and hasattr(value, "columns"):
+        rows, columns = value.shape
+        return f"<DataFrame: {rows} rows x {columns} columns>"
+    text = repr(value)
+    return text if len(text) <= 60 and "\n" not in text else text.replace("\n", " ")[:57] + "..."
+
+
 def _call_text(name: str, args: tuple) -> str:
-    shown = ", ".join(repr(a) if len(repr(a)) <= 60 else repr(a)[:57] + "..." for a in args)
-    return f"{name}({shown})"
+    return f"{name}({', '.join(_short(a) for a in args)})"
 
 
 class FunctionExercise(Exercise):

@@ -427,6 +427,14 @@ monthly_report = SqlExercise(
             _MONTHS_WITH_ORDERS_ONLY,
         ),
         SqlMistake(
+            "a month with no orders shows 1 transaction: after a LEFT JOIN, count a column "
+            "of orders (COUNT(o.order_id)) rather than COUNT(*)",
+            _MONTHLY_REPORT.replace(
+                "COALESCE(m.transactions, 0) AS transactions",
+                "MAX(COALESCE(m.transactions, 0), 1) AS transactions",
+            ),
+        ),
+        SqlMistake(
             "order_amount is not rounded to 2 decimals",
             _MONTHLY_REPORT.replace(
                 "ROUND(COALESCE(SUM(amount), 0), 2)", "COALESCE(SUM(amount), 0)"
