@@ -35,10 +35,8 @@ class ComparisonBudgetExercise(FunctionExercise):
                 result = func(*passed)
         except BannedCall as banned:
             return str(banned)
-        except NotImplementedError:
-            return f"{self.name} is not written yet: replace `raise NotImplementedError()` with your code"
         except Exception as error:
-            return f"{self.name} raised {type(error).__name__}: {error} {where}"
+            return self._raised(error, where)
         if [[id(x) for x in arg] for arg in passed] != before:
             return (
                 f"{self.name} changed its input {where} (e.g. pop() or sort() on an argument); "

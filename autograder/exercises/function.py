@@ -10,9 +10,9 @@ from typing import Any
 from autograder.exercises.base import Exercise
 from autograder.judges.calls import (
     BannedCall,
-    attribute_calls,
     banned_references,
     call_on_copies,
+    code_names,
 )
 from autograder.judges.errors import CheckFailed
 from autograder.judges.values import describe_difference
@@ -83,13 +83,13 @@ class FunctionExercise(Exercise):
         self.hidden = hidden
         self.mistakes = mistakes
         self.banned = banned  # "module:attr" functions that fail the check if called
-        self.banned_methods = banned_methods  # method names that must not appear in the source
+        self.banned_methods = banned_methods  # method names the code must not use
         self.tol = tol
 
     def _judge(self, answer: Any, *, hidden: bool) -> None:
         if not callable(answer):
             raise CheckFailed(f"{self.name} must be a function; it is a {type(answer).__name__}")
-        used = attribute_calls(answer) & set(self.banned_methods)
+        used = code_names(answer) & set(self.banned_methods)
         if used:
             raise CheckFailed(
                 f"{self.name} calls {', '.join(sorted(used))}(); this exercise asks you to compute it yourself"
@@ -111,6 +111,12 @@ class FunctionExercise(Exercise):
             return f"on hidden case {index}" + (f" ({case.label})" if case.label else "")
         return f"for {_call_text(self.name, case.args)}"
 
+    def _raised(self, error: Exception, where: str) -> str:
+        """What to tell a learner whose function raised where it should have returned."""
+        if isinstance(error, NotImplementedError):
+            return f"{self.name} is not written yet: replace `raise NotImplementedError()` with your code"
+        return f"{self.name} raised {type(error).__name__}: {error} {where}"
+
     def _judge_case(self, func: Callable, case: Case, *, hidden: bool, index: int) -> str | None:
         where = self._where(case, hidden=hidden, index=index)
         try:
@@ -130,9 +136,7 @@ class FunctionExercise(Exercise):
                 )
             return None
         if outcome.error is not None:
-            if isinstance(outcome.error, NotImplementedError):
-                return f"{self.name} is not written yet: replace `raise NotImplementedError()` with your code"
-            return f"{self.name} raised {type(outcome.error).__name__}: {outcome.error} {where}"
+            return self._raised(outcome.error, where)
         expected = self.reference(*copy.deepcopy(case.args))
         problem = describe_difference(outcome.result, expected, tol=self.tol)
         if problem is None:

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import copy
 import importlib
-import inspect
-import textwrap
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -93,25 +90,18 @@ def forbid(dotted_names: tuple[str, ...]) -> Iterator[None]:
             setattr(owner, attr, original)
 
 
-def attribute_calls(func: Callable) -> set[str]:
-    """Names of functions and methods the source of ``func`` calls (empty if source is unknown)."""
-    try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(func)))
-    except (OSError, TypeError, SyntaxError):
-        return set()
-    names = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call):
-            target = node.func
-            if isinstance(target, ast.Attribute):
-                names.add(target.attr)
-            elif isinstance(target, ast.Name):
-                names.add(target.id)
-        elif isinstance(node, ast.Import | ast.ImportFrom):
-            for alias in node.names:
-                names.add(f"import {alias.name}")
-            if isinstance(node, ast.ImportFrom) and node.module:
-                names.add(f"import {node.module}")
+def code_names(func: Callable) -> set[str]:
+    """Global and attribute names ``func``'s code (nested functions included) refers to.
+
+    Read from the compiled code, so it works whether or not the source text is available.
+    """
+    code_objects, names = [getattr(func, "__code__", None)], set()
+    while code_objects:
+        code = code_objects.pop()
+        if code is None:
+            continue
+        names.update(code.co_names)
+        code_objects.extend(c for c in code.co_consts if hasattr(c, "co_names"))
     return names
 
 
@@ -128,14 +118,7 @@ def banned_references(func: Callable, dotted_names: tuple[str, ...]) -> str | No
 
     Runtime patching in :func:`forbid` cannot see a name bound before the check ran.
     """
-    code_objects, names = [getattr(func, "__code__", None)], set()
-    while code_objects:
-        code = code_objects.pop()
-        if code is None:
-            continue
-        names.update(code.co_names)
-        code_objects.extend(c for c in code.co_consts if hasattr(c, "co_names"))
-    reachable = [getattr(func, "__globals__", {}).get(name) for name in names]
+    reachable = [getattr(func, "__globals__", {}).get(name) for name in code_names(func)]
     reachable += [
         cell.cell_contents for cell in (getattr(func, "__closure__", None) or ()) if _filled(cell)
     ]

@@ -8,7 +8,6 @@ same bank through real nbgrader.
 
 from __future__ import annotations
 
-import linecache
 import re
 from pathlib import Path
 
@@ -51,8 +50,6 @@ def load_answer(exercise_id: str, name: str):
     exercise = getattr(week01, exercise_id)
     source = BANK[exercise_id][name]
     filename = f"<answer bank {WEEK}/{exercise_id}/{name}>"
-    # like IPython, register the cell's text so inspect.getsource() sees it (banned methods)
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     namespace = {"__name__": "__main__"}
     exec(compile(source, filename, "exec"), namespace)
     assert answer_name(exercise) in namespace, f"{name} does not define {answer_name(exercise)}"
