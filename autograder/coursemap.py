@@ -29,14 +29,7 @@ def course_map(root: Path) -> str:
                 if meta.get("solution"):
                     order.append(meta["grade_id"])
                 if meta.get("grade"):
-                    owner = max(
-                        (
-                            e
-                            for e in order
-                            if meta["grade_id"] in (e,) or meta["grade_id"].startswith(e + "_")
-                        ),
-                        key=len,
-                    )
+                    owner = notebooks.exercise_of(meta["grade_id"], order)
                     points[owner] = points.get(owner, 0) + meta.get("points", 0)
             for exercise in order:
                 kind = getattr(getattr(module, exercise, None), "kind", "by hand")

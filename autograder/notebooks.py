@@ -31,6 +31,12 @@ def grade_id(cell: NotebookNode) -> str | None:
     return nbgrader_meta(cell).get("grade_id")
 
 
+def exercise_of(cell_name: str, exercise_ids: list[str]) -> str:
+    """The exercise a grade cell belongs to: the longest exercise id its name begins with."""
+    matches = [e for e in exercise_ids if cell_name == e or cell_name.startswith(e + "_")]
+    return max(matches, key=len) if matches else cell_name
+
+
 def normalize(nb: NotebookNode) -> NotebookNode:
     """Outputs cleared, counts reset, only nbgrader metadata kept, stable cell ids."""
     nb = nbformat.from_dict(nb)

@@ -1,4 +1,4 @@
-"""Normalising notebooks and finding the lines that must not reach learners."""
+"""Normalising notebooks, mapping grade cells to exercises, and finding secret lines."""
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
@@ -56,3 +56,13 @@ def test_secret_lines_cover_solutions_hidden_tests_and_written_answers():
     assert "The model answer explains everything." in secret
     assert "q.f.check_hidden(f)" not in secret  # the same line is public elsewhere
     assert not any("def f(x):" in line for line in secret)
+
+
+def test_grade_cells_map_to_the_longest_matching_exercise():
+    exercises = ["merge_sorted", "merge_sorted_complexity", "sample_variance"]
+    assert notebooks.exercise_of("merge_sorted_hidden", exercises) == "merge_sorted"
+    assert notebooks.exercise_of("merge_sorted_complexity", exercises) == "merge_sorted_complexity"
+    assert notebooks.exercise_of("sample_variance_visible", exercises) == "sample_variance"
+    assert (
+        notebooks.exercise_of("sample_variances_visible", exercises) == "sample_variances_visible"
+    )

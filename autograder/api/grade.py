@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.course import CourseError, check_assignments, find_course_root, nbgrader_api
+from autograder.notebooks import exercise_of
 
 GRADE_COLUMNS = (
     "student_id",
@@ -95,12 +96,6 @@ def _reason(result: dict) -> str:
     return f"{notebook}: {reason}" if notebook else reason
 
 
-def exercise_of(cell_name: str, exercise_ids: list[str]) -> str:
-    """The exercise a grade cell belongs to: the longest exercise id its name begins with."""
-    matches = [e for e in exercise_ids if cell_name == e or cell_name.startswith(e + "_")]
-    return max(matches, key=len) if matches else cell_name
-
-
 def gradebook_rows(course: Path, assignments: list[str], db_url: str | None = None) -> list[dict]:
     """One row per student, assignment and exercise, summed over the exercise's grade cells."""
     from nbgrader.api import Gradebook, MissingEntry
@@ -140,4 +135,4 @@ def write_csv(rows: list[dict], path: Path) -> None:
         writer.writerows(rows)
 
 
-__all__ = ["CourseError", "GradeReport", "grade", "gradebook_rows", "exercise_of"]
+__all__ = ["CourseError", "GradeReport", "grade", "gradebook_rows"]

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from autograder.api.demo import LEARNERS, demo
-from autograder.cli.output import console, course_errors, errors, grade_table
+from autograder.cli.output import console, course_errors, grade_table, show_failures, show_progress
 
 NAME = "demo"
 
@@ -25,15 +25,12 @@ def command(
         result = demo(
             assignments=assignments or None,
             keep=keep,
-            on_progress=lambda student, week: console.print(
-                f"grading {week} of {student}", style="dim"
-            ),
+            on_progress=show_progress,
         )
     console.print(
         grade_table(result.report.rows, title="demo cohort gradebook (? = awaits manual grading)")
     )
-    for student, assignment, why in result.report.failures:
-        errors.print(f"[red]could not grade[/red] {assignment} of {student}: {why}")
+    show_failures(result.report.failures)
     if result.workdir:
         console.print(f"course kept at {result.workdir}")
     if result.report.failures:

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from autograder.api.grade import grade
-from autograder.cli.output import console, course_errors, errors, grade_table
+from autograder.cli.output import console, course_errors, grade_table, show_failures, show_progress
 
 NAME = "grade"
 
@@ -26,16 +26,13 @@ def command(
             root=root,
             assignments=assignments or None,
             csv_path=csv,
-            on_progress=lambda student, week: console.print(
-                f"grading {week} of {student}", style="dim"
-            ),
+            on_progress=show_progress,
         )
     if report.rows:
         console.print(grade_table(report.rows, title="grades"))
     else:
         console.print("no submissions found in submitted/<student>/<assignment>/")
-    for student, assignment, why in report.failures:
-        errors.print(f"[red]could not grade[/red] {assignment} of {student}: {why}")
+    show_failures(report.failures)
     console.print(f"grades written to {report.csv_path}")
     if report.failures:
         raise typer.Exit(1)

@@ -25,6 +25,17 @@ def course_errors():
         raise typer.Exit(2) from None
 
 
+def show_progress(student: str, assignment: str) -> None:
+    """Progress line for each submission the grader starts."""
+    console.print(f"grading {assignment} of {student}", style="dim")
+
+
+def show_failures(failures: list[tuple[str, str, str]]) -> None:
+    """One line per submission nbgrader could not grade, with its reason."""
+    for student, assignment, why in failures:
+        errors.print(f"[red]could not grade[/red] {assignment} of {student}: {why}")
+
+
 def grade_table(rows: list[dict], *, title: str) -> Table:
     """Exercises down, learners across, ``score/max`` in each cell (``?`` awaits a manual grade)."""
     exercises = list(dict.fromkeys((r["assignment"], r["exercise"]) for r in rows))
