@@ -17,3 +17,21 @@ c.Exchange.root = os.path.join(COURSE_ROOT, ".exchange")
 c.Execute.timeout = 60
 # Grading kernels keep no history file and log only errors (not their transport warnings).
 c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR"]
+
+# Grading that learner code cannot tamper with (docs/security.md): the kernel runs confined,
+# with a whole-notebook deadline and output capped in bytes; then every test cell is
+# re-judged outside the kernel and its outputs replaced by that verdict before scoring.
+c.Autograde.autograde_preprocessors = [
+    "autograder.grading.kernel.ConfinedExecute",
+    "autograder.grading.verdicts.TrustedVerdicts",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+c.ConfinedExecute.notebook_timeout = 600
+c.ConfinedExecute.max_output_bytes = 1_000_000
+c.ConfinedKernelManager.course_root = COURSE_ROOT
+c.TrustedVerdicts.course_root = COURSE_ROOT

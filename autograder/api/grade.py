@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.course import CourseError, check_assignments, find_course_root, nbgrader_api
+from autograder.grading.intake import take_in
 from autograder.notebooks import exercise_of
 
 GRADE_COLUMNS = (
@@ -23,10 +24,14 @@ GRADE_COLUMNS = (
 )
 
 
+INTAKE_DIRECTORY = ".intake"  # repaired copies of submissions, the ones nbgrader grades
+
+
 @dataclass
 class GradeReport:
     rows: list[dict] = field(default_factory=list)
     failures: list[tuple[str, str, str]] = field(default_factory=list)  # (student, assignment, why)
+    notes: list[tuple[str, str, str]] = field(default_factory=list)  # repairs made at intake
     csv_path: Path | None = None
 
     @property
@@ -50,16 +55,31 @@ def grade(
 ) -> GradeReport:
     """Autograde every submission of the given assignments (all weeks when none are named).
 
-    A submission nbgrader cannot grade is recorded in ``failures`` and the batch goes on.
+    Submissions are taken in first (:mod:`autograder.grading.intake`): only answers come
+    from the learner; the rest is restored from release/. A notebook that cannot be read, or
+    that nbgrader cannot grade, is recorded in ``failures`` and the batch goes on.
     """
     course = find_course_root(root)
     wanted = check_assignments(course, assignments)
-    api = nbgrader_api(course)
+    api = nbgrader_api(course, **{"CourseDirectory.submitted_directory": INTAKE_DIRECTORY})
     report = GradeReport()
     for assignment in wanted:
-        for student in submitted_students(course, assignment):
+        release = course / "release" / assignment
+        students = submitted_students(course, assignment)
+        if students and not release.is_dir():
+            raise CourseError(f"release/{assignment} is missing: run `autograder release` first")
+        for student in students:
             if on_progress:
                 on_progress(student, assignment)
+            intake = take_in(
+                course / "submitted" / student / assignment,
+                release,
+                course / INTAKE_DIRECTORY / student / assignment,
+            )
+            report.notes += [(student, assignment, note) for note in intake.notes]
+            report.failures += [(student, assignment, why) for why in intake.problems]
+            if not intake.taken:
+                continue
             try:
                 with warnings.catch_warnings():
                     # nbgrader's gradebook session emits SQLAlchemy warnings that are not ours to fix

@@ -21,12 +21,15 @@ class Exercise:
     def check(self, answer: Any) -> None:
         """Check ``answer`` against the visible examples; raise CheckFailed if it is wrong."""
         self._judge(answer, hidden=False)
-        print(f"✓ {self.id}: the visible checks pass")
+        print(self.passed(hidden=False))
 
     def check_hidden(self, answer: Any) -> None:
         """Re-judge ``answer`` on edge cases and data the learner never saw (grading only)."""
         self._judge(answer, hidden=True)
-        print(f"✓ {self.id}: the hidden checks pass")
+        print(self.passed(hidden=True))
+
+    def passed(self, *, hidden: bool) -> str:
+        return f"✓ {self.id}: the {'hidden' if hidden else 'visible'} checks pass"
 
     def hint(self, n: int = 1) -> None:
         """Print the ``n``-th hint (hints get more specific, none gives the answer away)."""

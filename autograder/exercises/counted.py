@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from autograder.exercises.function import Case, FunctionExercise, _call_text
-from autograder.judges.calls import BannedCall, forbid
-from autograder.judges.counting import ComparisonCounter, wrap_all
+from autograder.judges.counting import counted_call
 
 
 class ComparisonBudgetExercise(FunctionExercise):
@@ -26,62 +26,63 @@ class ComparisonBudgetExercise(FunctionExercise):
 
     def _judge_case(self, func: Callable, case: Case, *, hidden: bool, index: int) -> str | None:
         where = self._where(case, hidden=hidden, index=index)
-        counter = ComparisonCounter()
-        wrapped = tuple(wrap_all(list(arg), str(i), counter) for i, arg in enumerate(case.args))
-        before = [[id(x) for x in arg] for arg in wrapped]
-        passed = tuple(list(arg) for arg in wrapped)
-        try:
-            with forbid(self.banned):
-                result = func(*passed)
-        except BannedCall as banned:
-            return str(banned)
-        except Exception as error:
-            return self._raised(error, where)
-        if [[id(x) for x in arg] for arg in passed] != before:
+        run = getattr(func, "counted_call", None)  # an answer judged in another process
+        summary = (run or partial(counted_call, func))(case.args, banned=self.banned)
+        if summary.get("banned"):
+            return summary["banned"]
+        if summary["error"] is not None:
+            return self._raised(summary["error"], where)
+        if summary["mutated"]:
             return (
                 f"{self.name} changed its input {where} (e.g. pop() or sort() on an argument); "
                 "read the inputs with indexes and build a new list"
             )
-        if type(result) is not list:
-            return f"{self.name} returned a {type(result).__name__} {where}; expected a list"
-        if any(result is arg for arg in passed):
+        if summary["type"] != "list":
+            return f"{self.name} returned a {summary['type']} {where}; expected a list"
+        if summary["returned_input"]:
             return (
                 f"{self.name} returned a list that is one of its inputs {where}; build a new list"
             )
         expected = sorted(
-            (x for arg in wrapped for x in arg), key=lambda x: (x.value, x.tag[0], x.tag[1])
+            (
+                (value, str(arg), pos)
+                for arg, values in enumerate(case.args)
+                for pos, value in enumerate(values)
+            ),
+            key=lambda item: (item[0], item[1], item[2]),
         )
-        got_tags = [getattr(x, "tag", None) for x in result]
-        want_tags = [x.tag for x in expected]
-        if got_tags != want_tags:
-            return self._explain(result, expected, wrapped, case, where, hidden)
-        if counter.ordering > self.budget(case.args):
+        want_tags = [[arg, pos] for _, arg, pos in expected]
+        if summary["tags"] != want_tags:
+            return self._explain(summary, expected, case, where, hidden)
+        if summary["comparisons"] > self.budget(case.args):
             sizes = " + ".join(str(len(a)) for a in case.args)
             return (
-                f"{self.name} made {counter.ordering} comparisons {where} (lists of {sizes} elements); "
+                f"{self.name} made {summary['comparisons']} comparisons {where} (lists of {sizes} elements); "
                 f"{self.budget_note}"
             )
         return None
 
-    def _explain(
-        self, result: list, expected: list, wrapped: tuple, case: Case, where: str, hidden: bool
-    ) -> str:
-        got_values = [getattr(x, "value", x) for x in result]
-        want_values = [x.value for x in expected]
-        if len(result) < len(expected):
-            present = {id(x) for x in result}
-            lost = [x for x in expected if id(x) not in present]
+    def _explain(self, summary: dict, expected: list, case: Case, where: str, hidden: bool) -> str:
+        tags = summary["tags"]
+        got_values = summary["values"]
+        want_values = [value for value, _, _ in expected]
+        if len(tags) < len(expected):
+            present = {tuple(tag) for tag in tags if tag is not None}
             # a dropped tail: from each input, the lost elements are all at its end
-            flags = [[id(x) not in present for x in arg] for arg in wrapped]
+            flags = [
+                [(str(i), pos) not in present for pos in range(len(arg))]
+                for i, arg in enumerate(case.args)
+            ]
             tails = all(f == sorted(f) for f in flags)
             if tails and got_values == sorted(got_values):
+                lost = len(expected) - len(present)
                 return (
-                    f"{self.name} lost {len(lost)} element(s) {where}: the end of one list is missing; "
+                    f"{self.name} lost {lost} element(s) {where}: the end of one list is missing; "
                     "when one list runs out, copy what is left of the other"
                 )
-            return f"{self.name} returned {len(result)} elements {where}; expected {len(expected)}"
-        if len(result) > len(expected):
-            return f"{self.name} returned {len(result)} elements {where}; expected {len(expected)} (some twice?)"
+            return f"{self.name} returned {len(tags)} elements {where}; expected {len(expected)}"
+        if len(tags) > len(expected):
+            return f"{self.name} returned {len(tags)} elements {where}; expected {len(expected)} (some twice?)"
         if got_values == want_values:
             return (
                 f"{self.name} put equal elements in the wrong order {where}: on a tie, take the "

@@ -58,3 +58,37 @@ class Counted:
 
 def wrap_all(values: list, side: str, counter: ComparisonCounter) -> list[Counted]:
     return [Counted(value, (side, index), counter) for index, value in enumerate(values)]
+
+
+def counted_call(func, args: tuple, *, banned: tuple[str, ...] = ()) -> dict:
+    """Call ``func`` on lists of :class:`Counted` elements; summarise it in plain values.
+
+    The summary (what was returned, where each element came from, how many comparisons) is
+    all a judge needs, so it can be computed in the learner's process and judged elsewhere.
+    """
+    from autograder.judges.calls import BannedCall, forbid
+
+    counter = ComparisonCounter()
+    wrapped = tuple(wrap_all(list(arg), str(i), counter) for i, arg in enumerate(args))
+    before = [[id(x) for x in arg] for arg in wrapped]
+    passed = tuple(list(arg) for arg in wrapped)
+    try:
+        with forbid(banned):
+            result = func(*passed)
+    except BannedCall as error:
+        return {"banned": str(error)}
+    except Exception as error:  # the learner's error is data here
+        return {"error": error}
+    summary = {
+        "error": None,
+        "mutated": [[id(x) for x in arg] for arg in passed] != before,
+        "type": type(result).__name__,
+        "returned_input": any(result is arg for arg in passed),
+        "comparisons": counter.ordering,
+        "tags": None,
+        "values": None,
+    }
+    if type(result) is list:
+        summary["tags"] = [list(x.tag) if type(x) is Counted else None for x in result]
+        summary["values"] = [x.value if type(x) is Counted else x for x in result]
+    return summary

@@ -43,7 +43,22 @@ def _guard(conn: sqlite3.Connection) -> None:
         return 1 if steps[0] > MAX_QUERY_STEPS else 0
 
     conn.set_progress_handler(count_steps, _STEP_GRANULARITY)
+    conn.set_authorizer(_reads_only)
     _STEPS[id(conn)] = steps
+
+
+# What a learner's query may do: read and compute. ATTACH would open any file the grader can
+# read (the gradebook, say), and PRAGMA could undo query_only.
+_ALLOWED_ACTIONS = {
+    sqlite3.SQLITE_SELECT,
+    sqlite3.SQLITE_READ,
+    sqlite3.SQLITE_FUNCTION,
+    sqlite3.SQLITE_RECURSIVE,
+}
+
+
+def _reads_only(action: int, *_args) -> int:
+    return sqlite3.SQLITE_OK if action in _ALLOWED_ACTIONS else sqlite3.SQLITE_DENY
 
 
 # per-connection step counters, reset before each query (sqlite3 connections take no attributes)
@@ -82,7 +97,9 @@ def _explain_failure(error: Exception, *, name: str, where: str) -> str:
             f"{name} did too much work on {where} and was stopped: look for a join without "
             "a join condition (a cross join multiplies the rows)"
         )
-    if "readonly" in text or "read-only" in text or "query_only" in text.lower():
+    if any(
+        word in text.lower() for word in ("readonly", "read-only", "query_only", "not authorized")
+    ):
         return f"{name} tried to change the database; the answer must be a SELECT query"
     if "one statement at a time" in text:
         return f"{name} holds more than one statement; keep a single SELECT (no ';' in the middle)"

@@ -115,6 +115,8 @@ def test_duplicated_rows_count(tiny_db):
         ("-- only a comment", "is empty"),
         (None, "must be a string"),
         ("DELETE FROM t", "tried to change the database"),
+        ("ATTACH 'gradebook.db' AS g", "tried to change the database"),
+        ("PRAGMA query_only = OFF", "tried to change the database"),
     ],
 )
 def test_broken_queries_get_one_clear_message(tiny_db, query, fragment):

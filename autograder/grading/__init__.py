@@ -1,0 +1,1 @@
+"""Grading that learner code cannot tamper with: intake, confinement, trusted verdicts."""

@@ -1,0 +1,210 @@
+"""The judge's side: a confined worker holding the learner's code, and stand-ins for answers.
+
+The exercise checks run unchanged in the judge's process; the learner's function is a
+:class:`RemoteFunction` whose calls cross to the worker as plain values. Nothing the learner's
+code does can reach the checks, their cases or the reference answers.
+"""
+
+from __future__ import annotations
+
+import builtins
+import select
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from autograder.grading.codec import decode, dumps, encode, loads
+from autograder.grading.confine import Limits, confined_command
+from autograder.judges.calls import CallOutcome
+
+
+class WorkerGone(Exception):
+    """The learner's process ended, hung or answered nonsense; the check fails."""
+
+
+class StepTimeout(Exception):
+    """One request ran out of time but the process stopped when interrupted."""
+
+
+def _exception(info: dict | None) -> BaseException | None:
+    """A stand-in for the learner's exception: the nearest built-in class, same message."""
+    if info is None:
+        return None
+    for name in info.get("mro", []):
+        cls = getattr(builtins, name, None)
+        if isinstance(cls, type) and issubclass(cls, BaseException):
+            if cls.__name__ != info["type"]:
+                cls = type(info["type"], (cls,), {})
+            return cls(info.get("message", ""))
+    return Exception(info.get("message", ""))
+
+
+class Worker:
+    """A confined ``autograder.grading.worker`` process, spoken to over pipes."""
+
+    def __init__(
+        self,
+        *,
+        cwd: Path,
+        roots: list[Path],
+        limits: Limits,
+        timeout: float,
+        step_timeout: float,
+    ):
+        self.deadline = time.monotonic() + timeout
+        self.step_timeout = step_timeout
+        cmd = confined_command(
+            [sys.executable, "-m", "autograder.grading.worker"],
+            roots=roots,
+            writable=cwd,
+            limits=limits,
+            network=False,
+        )
+        self.process = subprocess.Popen(
+            cmd,
+            cwd=cwd,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            encoding="utf-8",
+        )
+        self.gone: str | None = None
+
+    def request(self, op: str, *, timeout: float | None = None, **fields: Any) -> dict:
+        """Send one request; ``timeout`` bounds this one, the notebook's deadline bounds all.
+
+        Past the time, the learner's code is interrupted (KeyboardInterrupt) and this request
+        fails; a process that will not stop is killed and every later request fails too.
+        """
+        if self.gone:
+            raise WorkerGone(self.gone)
+        budget = self.deadline - time.monotonic()
+        limit = min(budget, timeout or self.step_timeout)
+        try:
+            self.process.stdin.write(dumps({"op": op, **fields}) + "\n")
+            self.process.stdin.flush()
+            line = self._read_line(limit)
+            if line is None:
+                self.process.send_signal(signal.SIGINT)
+                late = self._read_line(3)
+                over = "for all its checks" if limit >= budget else "for one step"
+                message = f"the notebook's code ran out of time ({limit:.0f} s {over})"
+                if late is None or limit >= budget:
+                    raise WorkerGone(message)
+                raise StepTimeout(message)
+            reply = loads(line)
+        except StepTimeout as slow:
+            raise WorkerGone(str(slow)) from None
+        except WorkerGone as gone:
+            self.close()
+            self.gone = str(gone)
+            raise
+        except (OSError, ValueError):
+            self.close()
+            self.gone = "the notebook's code stopped the grading process"
+            raise WorkerGone(self.gone) from None
+        if "failed" in reply:
+            raise WorkerGone(f"the grader could not run this check: {reply['failed']['message']}")
+        return reply
+
+    def _read_line(self, seconds: float) -> str | None:
+        """The next reply line, or None if none came in time."""
+        stdout = self.process.stdout
+        if seconds <= 0 or not select.select([stdout], [], [], seconds)[0]:
+            return None
+        line = stdout.readline()
+        if not line:
+            raise WorkerGone("the notebook's code ended the grading process (exit or crash)")
+        return line
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        for stream in (self.process.stdin, self.process.stdout):
+            try:
+                stream.close()
+            except OSError:
+                pass
+
+    def __enter__(self) -> Worker:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class Missing:
+    """An answer name the learner's notebook never defined."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+
+class RemoteFunction:
+    """The learner's function, living in the worker. Callable only through the judges."""
+
+    def __init__(self, worker: Worker, name: str, code):
+        self.worker = worker
+        self.__name__ = name
+        self.__code__ = code  # compiled here from the learner's source, never executed here
+
+    def __call__(self, *args, **kwargs):
+        raise TypeError("a learner's function is called through call_on_copies")
+
+    def call_on_copies(self, args: tuple, *, banned: tuple[str, ...]) -> CallOutcome:
+        from autograder.judges.calls import BannedCall
+
+        reply = self.worker.request(
+            "call", name=self.__name__, args=encode(tuple(args)), banned=list(banned)
+        )
+        if reply.get("banned"):
+            raise BannedCall(reply["banned"])
+        return CallOutcome(
+            result=decode(reply["result"]),
+            error=_exception(reply["error"]),
+            mutated=reply["mutated"],
+        )
+
+    def counted_call(self, args: tuple, *, banned: tuple[str, ...]) -> dict:
+        reply = self.worker.request(
+            "counted", name=self.__name__, args=encode(tuple(args)), banned=list(banned)
+        )
+        if reply.get("error") is not None:
+            reply["error"] = _exception(reply["error"])
+        if "values" in reply:
+            reply["values"] = decode(reply["values"])
+        return reply
+
+    def banned_reference(self, banned: tuple[str, ...]) -> str | None:
+        return self.worker.request("banned_reference", name=self.__name__, banned=list(banned))[
+            "found"
+        ]
+
+
+def function_code(cells: list[str], name: str):
+    """The code object of the last top-level ``def name`` in ``cells``, compiled not run."""
+    found = None
+    for source in cells:
+        try:
+            module = compile(source, "<answer>", "exec", dont_inherit=True)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+        for const in module.co_consts:
+            if hasattr(const, "co_name") and const.co_name == name:
+                found = const
+    return found
+
+
+def answer(worker: Worker, cells: list[str], name: str) -> Any:
+    """What the judge passes to a check for the learner's ``name``."""
+    reply = worker.request("describe", name=name)
+    if reply["kind"] == "missing":
+        return Missing(name)
+    if reply["kind"] == "callable":
+        return RemoteFunction(worker, name, function_code(cells, name))
+    return decode(reply["value"])
