@@ -8,7 +8,14 @@ from typing import Annotated
 import typer
 
 from autograder.api.grade import grade
-from autograder.cli.output import console, course_errors, grade_table, show_failures, show_progress
+from autograder.cli.output import (
+    console,
+    course_errors,
+    grade_table,
+    show_failures,
+    show_notes,
+    show_progress,
+)
 
 NAME = "grade"
 
@@ -32,6 +39,7 @@ def command(
         console.print(grade_table(report.rows, title="grades"))
     else:
         console.print("no submissions found in submitted/<student>/<assignment>/")
+    show_notes(report.notes)
     show_failures(report.failures)
     console.print(f"grades written to {report.csv_path}")
     if report.failures:

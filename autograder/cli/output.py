@@ -36,6 +36,12 @@ def show_failures(failures: list[tuple[str, str, str]]) -> None:
         errors.print(f"[red]could not grade[/red] {assignment} of {student}: {why}")
 
 
+def show_notes(notes: list[tuple[str, str, str]]) -> None:
+    """One line per repair made when a submission was taken in (renamed, restored cells...)."""
+    for student, assignment, note in notes:
+        console.print(f"[yellow]note[/yellow] {assignment} of {student}: {note}")
+
+
 def grade_table(rows: list[dict], *, title: str) -> Table:
     """Exercises down, learners across, ``score/max`` in each cell (``?`` awaits a manual grade)."""
     exercises = list(dict.fromkeys((r["assignment"], r["exercise"]) for r in rows))
