@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import json
 import shutil
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,7 +65,9 @@ def read_submission(path: Path):
     if major not in (3, 4):
         raise Unreadable(f"notebook format {major!r} is not one this grader reads (3 or 4)")
     try:
-        nb = nbformat.reads(text, as_version=4)
+        with warnings.catch_warnings():  # duplicate cell ids are repaired below, not news
+            warnings.simplefilter("ignore")
+            nb = nbformat.reads(text, as_version=4)
     except Exception as error:  # nbformat's own errors vary by version; the words are enough
         raise Unreadable(f"the notebook could not be read: {error}") from None
     for cell in nb.cells:
@@ -97,6 +100,10 @@ def _match_answers(master, learner) -> tuple[dict[int, int], list[str]]:
         index = by_id.get(grade_id)
         if index is None:
             index = _by_cell_id(cell, learner, used)
+            if index is not None:
+                how.append(
+                    f"found the answer to {grade_id} by its cell id (grade metadata was lost)"
+                )
         if index is None:
             index = _after_prompt(master, m_index, learner, used)
             if index is not None:

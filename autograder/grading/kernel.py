@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute
 from traitlets import Integer, Unicode
@@ -47,6 +48,12 @@ class ConfinedKernelManager(AsyncKernelManager):
         return await super()._async_launch_kernel(cmd, **kw)
 
 
+def _died(message: str) -> NotebookNode:
+    return NotebookNode(
+        output_type="error", ename="DeadKernelError", evalue=message, traceback=[message]
+    )
+
+
 class ConfinedExecute(Execute):
     """Execute with a whole-notebook deadline and a byte cap on everything a notebook prints."""
 
@@ -65,7 +72,24 @@ class ConfinedExecute(Execute):
         self._deadline = time.monotonic() + self.notebook_timeout
         self._output_bytes = 0
         self._truncated: set[int] = set()
+        self._dead = False
         return super().preprocess(nb, resources, km)
+
+    def preprocess_cell(self, cell, resources, index):
+        """A kernel that dies or hangs fails its cell and the ones after it; grading goes on."""
+        if cell.cell_type == "code" and self._dead:
+            cell.outputs = [_died("an earlier cell stopped the kernel; this cell did not run")]
+            return cell, resources
+        try:
+            return super().preprocess_cell(cell, resources, index)
+        except DeadKernelError:
+            self._dead = True
+            cell.outputs = [_died("the kernel stopped while running this cell (exit or crash)")]
+            return cell, resources
+        except CellTimeoutError:  # raised only when the kernel ignored the interrupt
+            self._dead = True
+            cell.outputs = [_died("the kernel stopped answering while running this cell")]
+            return cell, resources
 
     def _get_timeout(self, cell):
         left = max(1, int(self._deadline - time.monotonic()))
