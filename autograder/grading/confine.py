@@ -183,6 +183,8 @@ def _open_the_way(paths: list[str]) -> None:
         for ancestor in reversed(path.parents):
             if ancestor in done or ancestor == Path("/"):
                 continue
+            if not ancestor.exists():
+                break
             if os.stat(ancestor).st_mode & 0o001:
                 continue
             child = path.relative_to(ancestor).parts[0]
@@ -193,6 +195,23 @@ def _open_the_way(paths: list[str]) -> None:
             _bind(str(keep), str(ancestor / child), readonly=True)
             done.add(ancestor)
             break
+
+
+def _keep_interpreter(spec: Spec, real) -> None:
+    """Bind back, read-only, the Python installation if the fresh /tmp or a veil hid it.
+
+    A virtual environment in /tmp or inside the course checkout must still run; a path that
+    would uncover a whole course folder is never bound.
+    """
+    roots = [Path(r) for r in spec.roots]
+    for entry in dict.fromkeys([sys.prefix, sys.exec_prefix, sys.base_prefix, *sys.path[1:]]):
+        path = Path(entry)
+        if not entry or os.path.exists(path) or not os.path.isdir(real(path)):
+            continue
+        if any(root.is_relative_to(path) for root in roots):
+            continue
+        path.mkdir(parents=True, exist_ok=True)
+        _bind(real(path), str(path), readonly=True)
 
 
 def _kernel_files(args: list[str]) -> dict[int, bytes]:
@@ -240,6 +259,7 @@ def _isolate(spec: Spec, cmd: list[str]) -> tuple[list[str], str]:
     if not any(writable.is_relative_to(root) for root in spec.roots):
         writable.mkdir(parents=True, exist_ok=True)
         _bind(real(writable), str(writable), readonly=False)
+    _keep_interpreter(spec, real)
     os.close(old_tmp)
     _open_the_way([sys.base_prefix, sys.prefix, *sys.path[1:]])
     runtime = Path(jupyter_runtime_dir())
