@@ -63,3 +63,19 @@ def test_normalize_check_flags_a_notebook_with_outputs(tmp_path):
     assert runner.invoke(app, ["normalize", "--check", str(path)]).exit_code == 1
     assert runner.invoke(app, ["normalize", str(path)]).exit_code == 0
     assert runner.invoke(app, ["normalize", "--check", str(path)]).exit_code == 0
+
+
+def test_check_exits_nonzero_when_an_exercise_is_not_passing(tmp_path):
+    target = tmp_path / "python_fundamentals.ipynb"
+    shutil.copy2(ROOT / "release" / "week01" / "python_fundamentals.ipynb", target)
+    result = runner.invoke(app, ["check", str(target)])
+    assert result.exit_code == 1, result.output
+    assert "not attempted" in result.output and "0/4 auto-graded exercises pass" in result.output
+
+
+def test_check_exits_zero_when_every_visible_check_passes():
+    result = runner.invoke(
+        app, ["check", str(ROOT / "source" / "week01" / "python_fundamentals.ipynb")]
+    )
+    assert result.exit_code == 0, result.output
+    assert "4/4 auto-graded exercises pass" in result.output
