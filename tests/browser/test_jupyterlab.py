@@ -1,0 +1,179 @@
+"""A learner's session in a real JupyterLab, driven in headless Chromium.
+
+JupyterLab runs on loopback (random port, no token) over a copy of a released notebook;
+Playwright drives Debian's chromium (its own browser download cannot work here). The test
+runs every cell and checks what a learner sees: a one-line self-check message, the practice
+timer widget, and nbgrader's Validate button reporting the failing checks. Screenshots of a
+failure are saved under ``browser-artifacts/``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOK = "sql_fundamentals.ipynb"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(os.environ.get("BROWSER_ARTIFACTS", ROOT / "browser-artifacts"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """A JupyterLab server over a learner folder holding one released notebook."""
+    assert os.path.exists(CHROMIUM), "the browser test needs Debian's chromium (see .ci/run)"
+    home = tmp_path_factory.mktemp("learner")
+    (home / "week01").mkdir()
+    shutil.copy2(ROOT / "release" / "week01" / NOTEBOOK, home / "week01" / NOTEBOOK)
+    shutil.copy2(ROOT / "nbgrader_config.py", home / "nbgrader_config.py")
+    port = free_port()
+    log = (home / "lab.log").open("w")
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "jupyter",
+            "lab",
+            "--no-browser",
+            f"--ServerApp.port={port}",
+            "--ServerApp.port_retries=0",
+            "--ServerApp.ip=127.0.0.1",
+            "--IdentityProvider.token=",
+            "--ServerApp.password=",
+            f"--ServerApp.root_dir={home}",
+            "--LabApp.news_url=",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            *(["--allow-root"] if os.geteuid() == 0 else []),
+        ],
+        cwd=home,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        env={**os.environ, "JUPYTER_CONFIG_DIR": str(home / ".jupyter")},
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/api/status", timeout=2)
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(
+                        f"JupyterLab did not start:\n{(home / 'lab.log').read_text()}"
+                    ) from None
+                time.sleep(0.5)
+        yield url
+    finally:
+        stop(server)
+        log.close()
+
+
+def stop(server: subprocess.Popen) -> None:
+    """End the server and the kernels it started (they share its process group)."""
+    for sig, wait in ((signal.SIGTERM, 20), (signal.SIGKILL, None)):
+        try:
+            os.killpg(server.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            server.wait(timeout=wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+@pytest.fixture
+def page(lab, request):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.set_default_timeout(120_000)
+        yield page
+        if getattr(request.node, "failed", False):
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+        browser.close()
+
+
+def accept_kernel(page) -> None:
+    """A fresh JupyterLab may ask which kernel to start; the notebook's own is preselected."""
+    select = page.locator(".jp-Dialog", has_text="Select Kernel").get_by_role(
+        "button", name="Select"
+    )
+    try:
+        select.wait_for(timeout=10_000)
+    except Exception:  # no question asked: the kernel started on its own
+        return
+    select.click()
+
+
+def menu(page, top: str, item: str) -> None:
+    page.locator(".lm-MenuBar-itemLabel", has_text=top).first.click()
+    page.locator(".lm-Menu-itemLabel", has_text=item).first.click()
+
+
+def test_a_learner_runs_a_released_notebook_and_validates_it(lab, page):
+    page.goto(f"{lab}/lab/tree/week01/{NOTEBOOK}")
+    page.locator(".jp-NotebookPanel .jp-Cell").first.wait_for()
+    accept_kernel(page)
+    page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for()
+    menu(page, "Run", "Run All Cells")
+
+    # running stops at the first unanswered exercise, which says so in one line
+    unanswered = page.locator(".jp-OutputArea-output", has_text="not written yet").first
+    unanswered.wait_for()
+    assert "Traceback" not in unanswered.inner_text()
+
+    # the practice timer is a live widget: its Start button runs the countdown
+    timer = page.locator(".autograder-timer")
+    timer.wait_for()
+    timer.get_by_role("button", name="Start").click()
+    page.locator(".autograder-timer", has_text="running").wait_for()
+
+    # a wrong answer, then its visible check: one line saying what is wrong
+    answer = page.locator(".jp-CodeCell", has_text="YOUR CODE HERE").first
+    answer.locator(".cm-content").click()
+    page.keyboard.press("Control+A")
+    page.keyboard.insert_text('LARGEST_TEAM_SQL = "SELECT 1 AS manager"')
+    page.keyboard.press("Shift+Enter")  # run the answer
+    page.keyboard.press("Shift+Enter")  # run its check
+    verdict = page.locator(".jp-OutputArea-output", has_text="missing column(s) manager_id").first
+    verdict.wait_for()
+    assert verdict.inner_text().startswith("✗") and "Traceback" not in verdict.inner_text()
+
+    # nbgrader's Validate button runs and lists the failing checks in the same words
+    page.get_by_text("Validate", exact=True).first.click()
+    dialog = page.locator(".jp-Dialog-content", has_text="The following cell failed")
+    dialog.wait_for()
+    text = dialog.inner_text()
+    assert (
+        "missing column(s) manager_id" in text and "MONTHLY_REPORT_SQL is not defined yet" in text
+    )
