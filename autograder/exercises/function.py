@@ -10,6 +10,7 @@ from typing import Any
 from autograder.exercises.base import Exercise
 from autograder.judges.calls import (
     BannedCall,
+    CallOutcome,
     banned_references,
     call_on_copies,
     code_names,
@@ -61,6 +62,7 @@ def _call_text(name: str, args: tuple) -> str:
 
 class FunctionExercise(Exercise):
     kind = "function"
+    quote_arrays = False  # quote a visible case's whole array results when they differ
 
     def __init__(
         self,
@@ -117,10 +119,23 @@ class FunctionExercise(Exercise):
             return f"{self.name} is not written yet: replace `raise NotImplementedError()` with your code"
         return f"{self.name} raised {type(error).__name__}: {error} {where}"
 
+    def _call(self, func: Callable, args: tuple) -> tuple[CallOutcome, list[str]]:
+        """Call on copies; the list holds warnings that fail the answer (none by default)."""
+        return call_on_copies(func, args, banned=self.banned), []
+
+    def _compare(self, result: Any, expected: Any) -> str | None:
+        return describe_difference(result, expected, tol=self.tol)
+
+    def _warned(self, messages: list[str], where: str) -> str:
+        return (
+            f"{self.name} triggered a numpy warning {where} ({messages[0]}); make the "
+            "computation numerically safe so no overflow or invalid value occurs"
+        )
+
     def _judge_case(self, func: Callable, case: Case, *, hidden: bool, index: int) -> str | None:
         where = self._where(case, hidden=hidden, index=index)
         try:
-            outcome = call_on_copies(func, case.args, banned=self.banned)
+            outcome, warned = self._call(func, case.args)
         except BannedCall as banned:
             return str(banned)
         if outcome.mutated:
@@ -137,13 +152,22 @@ class FunctionExercise(Exercise):
             return None
         if outcome.error is not None:
             return self._raised(outcome.error, where)
+        if warned:
+            return self._warned(warned, where)
         expected = self.reference(*copy.deepcopy(case.args))
-        problem = describe_difference(outcome.result, expected, tol=self.tol)
+        problem = self._compare(outcome.result, expected)
         if problem is None:
             return None
         message = f"{self.name} {problem} {where}"
-        if not hidden and problem == "returned the wrong value":
-            message = f"{_call_text(self.name, case.args)} returned {outcome.result!r}; expected {expected!r}"
+        quoted = problem == "returned the wrong value" or (
+            self.quote_arrays and "wrong value" in problem
+        )
+        if not hidden and quoted:  # visible data may be quoted
+            got, want = _short(outcome.result), _short(expected)
+            if case.label:  # a case too big to print names itself
+                message = f"{self.name} returned {got} on {case.label}; expected {want}"
+            else:
+                message = f"{_call_text(self.name, case.args)} returned {got}; expected {want}"
         for mistake in self.mistakes:
             if mistake.matches(case.args, outcome.result):
                 return f"{message} — {mistake.message}"

@@ -168,6 +168,7 @@ class RemoteFunction:
             result=decode(reply["result"]),
             error=_exception(reply["error"]),
             mutated=reply["mutated"],
+            warnings=[str(text) for text in reply.get("warnings", [])],
         )
 
     def counted_call(self, args: tuple, *, banned: tuple[str, ...]) -> dict:

@@ -56,6 +56,7 @@ class Worker:
             "result": encode(outcome.result),
             "error": _error(outcome.error) if outcome.error is not None else None,
             "mutated": outcome.mutated,
+            "warnings": [text[:500] for text in outcome.warnings[:20]],
         }
 
     def counted(self, name: str, args: Any, banned: list[str]) -> dict:

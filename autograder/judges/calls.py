@@ -5,8 +5,9 @@ from __future__ import annotations
 import contextlib
 import copy
 import importlib
+import warnings
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -20,6 +21,7 @@ class CallOutcome:
     result: Any = None
     error: BaseException | None = None
     mutated: list[int] | None = None  # positions of arguments the call changed
+    warnings: list[str] = field(default_factory=list)  # RuntimeWarnings raised (overflow, ...)
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -51,13 +53,16 @@ def call_on_copies(func: Callable, args: tuple, *, banned: tuple[str, ...] = ())
     pristine = copy.deepcopy(args)
     passed = copy.deepcopy(args)
     outcome = CallOutcome()
-    with forbid(banned):
-        try:
-            outcome.result = func(*passed)
-        except BannedCall:
-            raise
-        except Exception as error:  # the learner's error is data here, not a crash
-            outcome.error = error
+    with forbid(banned), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with np.errstate(over="warn", invalid="warn", divide="warn", under="ignore"):
+            try:
+                outcome.result = func(*passed)
+            except BannedCall:
+                raise
+            except Exception as error:  # the learner's error is data here, not a crash
+                outcome.error = error
+    outcome.warnings = [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)]
     outcome.mutated = [
         i for i, (a, b) in enumerate(zip(pristine, passed, strict=True)) if not _same(a, b)
     ]

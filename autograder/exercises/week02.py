@@ -1,0 +1,1039 @@
+"""Week 2 — statistics, probability and machine learning from scratch.
+
+Each exercise here is what a notebook's test cells call: ``check()`` for the visible
+examples, ``check_hidden()`` for the edge cases and data used in grading. Answers are
+checked against independent references: scipy's exact binomial test and scikit-learn's
+logistic regression, and simulations whose truth is known.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+
+import numpy as np
+
+from autograder.exercises.function import Case, Mistake
+from autograder.exercises.numeric import NumericExercise, Probe, produces_close
+from autograder.judges.arrays import (
+    at_quantile,
+    close,
+    coverage,
+    describe_array,
+    float_sequence,
+    quantile_span,
+)
+from autograder.judges.values import type_name
+
+# ------------------------------------------------------------------------------ biased_coin
+
+
+def _binomial_pmfs(flips: int, p: float) -> np.ndarray:
+    """P(X = k) for k = 0..flips (scipy's, for recognising wrong answers)."""
+    from scipy.stats import binom
+
+    return binom.pmf(np.arange(flips + 1), flips, p)
+
+
+def _check_coin(heads, flips, p):
+    if not 0 < p < 1:
+        raise ValueError("p must be strictly between 0 and 1")
+    if flips < 1 or not 0 <= heads <= flips:
+        raise ValueError("need flips >= 1 and 0 <= heads <= flips")
+
+
+def _reference_p_value(heads, flips, p=0.5):
+    from scipy.stats import binomtest
+
+    _check_coin(heads, flips, p)
+    return float(binomtest(heads, flips, p).pvalue)
+
+
+def _p_value_variant(heads, flips, p=0.5, *, ties=True, observed=True):
+    """The exact test done slightly wrong: equally likely outcomes or the observed one left out."""
+    pmfs = _binomial_pmfs(flips, p)
+    observed_p = pmfs[heads]
+    if ties:
+        rarer = pmfs <= observed_p * (1 + 1e-7)
+    else:
+        rarer = pmfs < observed_p * (1 - 1e-7)
+    total = float(pmfs[rarer].sum())
+    if observed and not ties:
+        total += float(observed_p)
+    return min(1.0, total)
+
+
+def _one_sided(heads, flips, p=0.5):
+    pmfs = _binomial_pmfs(flips, p)
+    tail = pmfs[heads:] if heads >= flips * p else pmfs[: heads + 1]
+    return min(1.0, float(tail.sum()))
+
+
+def _doubled_tail(heads, flips, p=0.5):
+    pmfs = _binomial_pmfs(flips, p)
+    return min(1.0, 2 * float(min(pmfs[: heads + 1].sum(), pmfs[heads:].sum())))
+
+
+def _normal_approximation(heads, flips, p=0.5, *, correction=0.0):
+    spread = math.sqrt(flips * p * (1 - p))
+    z = max(abs(heads - flips * p) - correction, 0) / spread
+    return math.erfc(z / math.sqrt(2))
+
+
+def _coin_cases() -> tuple[Case, ...]:
+    cases = [
+        Case((0, 10), "no heads at all"),
+        Case((10, 10), "all heads"),
+        Case((0, 1), "a single flip"),
+        Case((1, 1), "a single flip"),
+        Case((50, 100), "heads equal to the expected count"),
+        Case((30, 100, 0.3), "heads equal to the expected count, p = 0.3"),
+        Case((0, 1000, 0.01), "a rare outcome never seen in 1000 flips"),
+        Case((1000, 1000), "1000 heads in 1000 flips"),
+    ]
+    rng = np.random.default_rng(2024)
+    for flips in (3, 9, 20, 57, 100, 250, 1000):
+        for p in (0.5, 0.3, 0.75, 0.02):
+            for heads in sorted({int(h) for h in rng.binomial(flips, [p, min(0.95, p + 0.15)])}):
+                args = (heads, flips) if p == 0.5 else (heads, flips, p)
+                cases.append(Case(args, f"{flips} flips" + ("" if p == 0.5 else ", p != 0.5")))
+    cases += [
+        Case((11, 10), "more heads than flips", raises=ValueError),
+        Case((-1, 10), "negative heads", raises=ValueError),
+        Case((3, 10, 1.5), "p outside (0, 1)", raises=ValueError),
+    ]
+    return tuple(cases)
+
+
+biased_coin = NumericExercise(
+    "biased_coin",
+    name="biased_coin_p_value",
+    reference=_reference_p_value,
+    atol=1e-9,
+    visible=(
+        Case((60, 100)),
+        Case((7, 10)),
+        Case((3, 12, 0.4)),
+        Case((50, 100)),
+    ),
+    hidden=functools.cache(_coin_cases),
+    mistakes=(
+        Mistake(
+            "looks like a one-sided p-value: count the outcomes in both tails that are at most "
+            "as likely as the one observed",
+            produces_close(_one_sided),
+        ),
+        Mistake(
+            "looks like you doubled one tail; that matches the exact test only when p = 0.5 "
+            "and needs capping at 1. Add up every outcome at most as likely as the observed one",
+            produces_close(_doubled_tail),
+        ),
+        Mistake(
+            "looks like a normal approximation; this exercise asks for exact binomial "
+            "probabilities",
+            lambda args, result: any(
+                produces_close(functools.partial(_normal_approximation, correction=c), atol=1e-9)(
+                    args, result
+                )
+                for c in (0.0, 0.5)
+            ),
+        ),
+        Mistake(
+            "outcomes exactly as likely as the observed one are missing (the mirror image "
+            "when p = 0.5): use <=, with a small relative tolerance for rounding",
+            produces_close(functools.partial(_p_value_variant, ties=False)),
+        ),
+        Mistake(
+            "the observed outcome itself is missing from the sum: include every outcome "
+            "whose probability is <= that of the observed one",
+            produces_close(functools.partial(_p_value_variant, ties=False, observed=False)),
+        ),
+    ),
+    banned=(
+        "scipy.stats:binomtest",
+        "scipy.stats:binom.pmf",
+        "scipy.stats:binom.logpmf",
+        "scipy.stats:binom.cdf",
+        "scipy.stats:binom.sf",
+    ),
+    banned_methods=("binomtest", "binom_test"),
+    hints=(
+        "Under H0 the number of heads is Binomial(flips, p): P(X = k) = C(flips, k) p^k "
+        "(1 - p)^(flips - k). math.comb gives C(n, k).",
+        "Two-sided means: add P(X = k) over every outcome k that is at most as likely as the "
+        "one you observed, in both tails.",
+        "Compare probabilities with a little slack, p_k <= p_observed * (1 + 1e-7), so "
+        "rounding can't drop an equally likely outcome; cap the result at 1.",
+    ),
+)
+
+
+def _reference_decision(heads, flips, alpha=0.05):
+    return _reference_p_value(heads, flips) <= alpha
+
+
+_DECISIONS_VISIBLE = ((60, 100), (59, 100), (15, 20, 0.01))
+_DECISIONS_HIDDEN = (
+    (58, 100),
+    (528, 1000),  # a one-sided test would reject here
+    (61, 100),
+    (40, 100),
+    (39, 100),
+    (530, 1000),
+    (535, 1000, 0.1),
+    (16, 20, 0.01),
+    (17, 20, 0.01),
+    (10, 20),
+)
+
+
+def _one_sided_decision(heads, flips, alpha=0.05):
+    return _one_sided(heads, flips) <= alpha
+
+
+def _decision_probe(cases: tuple[tuple, ...], *, hidden: bool) -> Probe:
+    """Judge the decisions together: one bool cannot tell a reversed rule from a wrong p-value."""
+
+    def run(call):
+        got = []
+        for args in cases:
+            result = call(*args)
+            if type(result) is not bool:
+                return f"returned a {type_name(result)}; expected a bool (True or False)"
+            got.append(result)
+        want = [_reference_decision(*args) for args in cases]
+        if got == want:
+            return None
+        if all(g is not w for g, w in zip(got, want, strict=True)):
+            why = "the rule is the wrong way round: a SMALL p-value (<= alpha) is evidence of bias"
+        elif got == [_one_sided_decision(*args) for args in cases]:
+            why = "these are the decisions of a one-sided test; use the two-sided p-value"
+        else:
+            why = "compare the two-sided p-value with alpha, and check biased_coin_p_value first"
+        wrong = [args for args, g, w in zip(cases, got, want, strict=True) if g is not w]
+        if hidden:
+            return f"made the wrong decision in {len(wrong)} of {len(cases)} cases ({why})"
+        first = wrong[0]
+        p_value = _reference_p_value(first[0], first[1])
+        return (
+            f"returned {not _reference_decision(*first)} for {first}, whose two-sided p-value "
+            f"is {p_value:.4f}: {why}"
+        )
+
+    return Probe("several coins and levels" if hidden else "the worked examples", run)
+
+
+biased_coin_decision = NumericExercise(
+    "biased_coin_decision",
+    name="coin_is_biased",
+    reference=_reference_decision,
+    visible=(_decision_probe(_DECISIONS_VISIBLE, hidden=False),),
+    hidden=(_decision_probe(_DECISIONS_HIDDEN, hidden=True),),
+    hints=(
+        "Compute the p-value with your biased_coin_p_value, then compare it with alpha.",
+        "Reject 'the coin is fair' when the p-value is at most alpha; return a Python bool.",
+    ),
+)
+
+# ---------------------------------------------------------------------------- fraud_posterior
+
+
+def _posterior(prior, sensitivity, specificity, flags=1, *, ignore_prior=False, use_spec=False):
+    for value in (prior, sensitivity, specificity):
+        if not 0 <= value <= 1:
+            raise ValueError("probabilities must lie between 0 and 1")
+    if flags < 0:
+        raise ValueError("flags cannot be negative")
+    false_alarm = specificity if use_spec else 1 - specificity
+    if ignore_prior:
+        prior = 0.5
+    fraud = prior * sensitivity**flags
+    legit = (1 - prior) * false_alarm**flags
+    if fraud + legit == 0:
+        raise ValueError("an order can never be flagged this way")
+    return fraud / (fraud + legit)
+
+
+def _reference_posterior(prior, sensitivity, specificity, flags=1):
+    return _posterior(prior, sensitivity, specificity, flags)
+
+
+def _odds(prior, sensitivity, specificity, flags=1):
+    return (prior * sensitivity**flags) / ((1 - prior) * (1 - specificity) ** flags)
+
+
+fraud_posterior = NumericExercise(
+    "fraud_posterior",
+    name="fraud_posterior",
+    reference=_reference_posterior,
+    visible=(
+        Case((0.01, 0.95, 0.98)),
+        Case((0.01, 0.95, 0.98, 2)),
+        Case((0.2, 0.7, 0.9)),
+    ),
+    hidden=(
+        Case((0.002, 0.99, 0.995), "rare fraud, an accurate model"),
+        Case((0.3, 0.6, 0.75, 3), "three flags"),
+        Case((0.05, 0.9, 0.97, 0), "no flags yet"),
+        Case((0.0, 0.9, 0.9), "a prior of 0"),
+        Case((1.0, 0.9, 0.9), "a prior of 1"),
+        Case((0.01, 0.8, 1.0), "a model with no false alarms"),
+        Case((0.4, 0.5, 0.5, 4), "a flag that carries no information"),
+        Case((1.2, 0.9, 0.9), "a prior above 1", raises=ValueError),
+        Case((0.1, 0.9, -0.1), "a negative specificity", raises=ValueError),
+        Case((0.1, 0.0, 1.0), "a flag that can never fire", raises=ValueError),
+    ),
+    mistakes=(
+        Mistake(
+            "you returned the sensitivity, P(flag | fraud); the question asks for P(fraud | flag)",
+            lambda args, result: (
+                type(result) is float and close(result, args[1], atol=1e-9, rtol=0)
+            ),
+        ),
+        Mistake(
+            "the prior is missing: weigh each likelihood by how common fraud and legitimate "
+            "orders are",
+            produces_close(functools.partial(_posterior, ignore_prior=True)),
+        ),
+        Mistake(
+            "looks like you used the specificity where the false-positive rate "
+            "(1 - specificity) belongs",
+            produces_close(functools.partial(_posterior, use_spec=True)),
+        ),
+        Mistake(
+            "that is the posterior odds; the probability is odds / (1 + odds)",
+            produces_close(_odds),
+        ),
+        Mistake(
+            "the answer ignores how many flags were raised: each independent flag multiplies "
+            "in its likelihood once more",
+            lambda args, result: (
+                len(args) > 3 and produces_close(_reference_posterior)(args[:3], result)
+            ),
+        ),
+    ),
+    hints=(
+        "Bayes: P(fraud | flag) = P(flag | fraud) P(fraud) / P(flag).",
+        "P(flag) adds two ways to be flagged: fraud caught (sensitivity x prior) and a "
+        "legitimate order flagged by mistake ((1 - specificity) x (1 - prior)).",
+        "With several independent flags, raise each likelihood to the number of flags; check "
+        "the inputs are probabilities and that P(flag) is not 0.",
+    ),
+)
+
+# --------------------------------------------------------------------------- poisson_rate_mle
+
+
+def _poisson_mle(counts, exposures, *, pooled=True, factorial=True):
+    if len(counts) == 0 or len(counts) != len(exposures):
+        raise ValueError("need one exposure per count, and at least one of each")
+    if any(t <= 0 for t in exposures) or any(k < 0 for k in counts):
+        raise ValueError("exposures must be positive and counts non-negative")
+    if pooled:
+        rate = sum(counts) / sum(exposures)
+    else:
+        rate = sum(k / t for k, t in zip(counts, exposures, strict=True)) / len(counts)
+    log_likelihood = 0.0
+    for k, t in zip(counts, exposures, strict=True):
+        if k > 0:
+            log_likelihood += k * math.log(rate * t)
+        log_likelihood -= rate * t
+        if factorial:
+            log_likelihood -= math.lgamma(k + 1)
+    return (float(rate), float(log_likelihood))
+
+
+def _reference_poisson(counts, exposures):
+    return _poisson_mle(counts, exposures)
+
+
+@functools.cache
+def _poisson_cases() -> tuple[Case, ...]:
+    rng = np.random.default_rng(77)
+    days = [int(d) for d in rng.integers(1, 60, size=30)]
+    counts = [int(k) for k in rng.poisson(0.8 * np.array(days))]
+    return (
+        Case((counts, days), "30 stores, open for different numbers of days"),
+        Case(([0, 0, 0], [5, 9, 2]), "no events at all"),
+        Case(([4], [2.5]), "a single store, a fractional exposure"),
+        Case(([0, 7, 0, 1], [3, 40, 1, 4]), "some stores with no events"),
+        Case(([480, 530], [10, 11]), "large counts"),
+        Case(([1, 2], [3]), "counts and exposures of different lengths", raises=ValueError),
+        Case(([], []), "no stores", raises=ValueError),
+        Case(([2, 3], [4, 0]), "an exposure of 0", raises=ValueError),
+    )
+
+
+poisson_rate_mle = NumericExercise(
+    "poisson_rate_mle",
+    name="poisson_rate_mle",
+    reference=_reference_poisson,
+    atol=1e-9,
+    rtol=1e-9,
+    visible=(Case(([3, 5, 0, 2], [10, 14, 3, 7])), Case(([12], [30]))),
+    hidden=_poisson_cases,
+    mistakes=(
+        Mistake(
+            "looks like you averaged each store's own rate; the MLE pools them: total events / "
+            "total exposure",
+            produces_close(functools.partial(_poisson_mle, pooled=False), rtol=1e-9),
+        ),
+        Mistake(
+            "the log-likelihood leaves out the -log(k!) terms; they don't move the maximum but "
+            "they are part of the log-likelihood",
+            produces_close(functools.partial(_poisson_mle, factorial=False), rtol=1e-9),
+        ),
+        Mistake(
+            "the log-likelihood has the wrong sign (that is the negative log-likelihood)",
+            produces_close(
+                lambda k, t: (_reference_poisson(k, t)[0], -_reference_poisson(k, t)[1]),
+                rtol=1e-9,
+            ),
+        ),
+        Mistake(
+            "the rate ignores exposure: a store open for more days should count for more",
+            lambda args, result: (
+                type(result) is tuple
+                and len(result) == 2
+                and type(result[0]) is float
+                and close(result[0], sum(args[0]) / len(args[0]), atol=1e-9, rtol=1e-9)
+                and not close(result[0], _reference_poisson(*args)[0], atol=1e-9, rtol=1e-9)
+            ),
+        ),
+        Mistake(
+            "the log-likelihood is NaN: when k = 0 the term k·log(λt) is 0, even when λ = 0",
+            lambda args, result: (
+                type(result) is tuple
+                and len(result) == 2
+                and isinstance(result[1], float)
+                and math.isnan(result[1])
+            ),
+        ),
+    ),
+    hints=(
+        "Write the log-likelihood of one store, k·log(λt) − λt − log(k!), and add it up over "
+        "the stores.",
+        "Set its derivative in λ to zero: Σk/λ − Σt = 0. Solve for λ.",
+        "math.lgamma(k + 1) is log(k!). When k is 0 the k·log(λt) term is 0 — don't take "
+        "log(0). Return a tuple of two Python floats.",
+    ),
+)
+
+# ------------------------------------------------------------------------ bootstrap_median_ci
+
+
+def _reference_bootstrap(values, confidence=0.95, n_resamples=2000, seed=0):
+    data = np.asarray(values, dtype=float)
+    if data.size == 0:
+        raise ValueError("need at least one value")
+    if not 0 < confidence < 1:
+        raise ValueError("confidence must be between 0 and 1")
+    rng = np.random.default_rng(seed)
+    medians = np.median(data[rng.integers(0, data.size, size=(n_resamples, data.size))], axis=1)
+    tail = (1 - confidence) / 2
+    low, high = np.quantile(medians, [tail, 1 - tail])
+    return (float(low), float(high))
+
+
+def _bootstrap_distribution(values: np.ndarray, statistic=np.median, draws: int = 60_000):
+    """The bootstrap distribution of ``statistic``, from many resamples (the yardstick)."""
+    rng = np.random.default_rng(31337)
+    data = np.asarray(values, dtype=float)
+    chunks = [
+        statistic(data[rng.integers(0, data.size, size=(10_000, data.size))], axis=1)
+        for _ in range(draws // 10_000)
+    ]
+    return np.sort(np.concatenate(chunks))
+
+
+def _interval(result) -> tuple[tuple[float, float] | None, str | None]:
+    if type(result) is not tuple or len(result) != 2:
+        return None, f"returned a {type_name(result)}; expected a tuple (low, high)"
+    odd = next((x for x in result if type(x) is not float), None)
+    if odd is not None:
+        return (
+            None,
+            f"returned a {type_name(odd)} inside the tuple; expected Python floats (use float(...))",
+        )
+    if result[0] > result[1]:
+        return None, "returned low > high"
+    return result, None
+
+
+def _percentile_probe(values, confidence, n_resamples, seed) -> Probe:
+    values = np.asarray(values, dtype=float)
+
+    def run(call):
+        interval, problem = _interval(call(values, confidence, n_resamples, seed))
+        if problem:
+            return problem
+        medians = _bootstrap_distribution(values)
+        tail = (1 - confidence) / 2
+        slack = 5 * math.sqrt(tail * (1 - tail) / n_resamples) + 0.005
+        if interval[0] == interval[1] and medians[0] != medians[-1]:
+            return (
+                "returned an interval of zero width: each resample must draw n values WITH "
+                "replacement, so resampled medians vary"
+            )
+        if all(
+            at_quantile(medians, end, q, slack=slack)
+            for end, q in zip(interval, (tail, 1 - tail), strict=True)
+        ):
+            return None
+        means = _bootstrap_distribution(values, np.mean)
+        if all(
+            at_quantile(means, end, q, slack=slack)
+            for end, q in zip(interval, (tail, 1 - tail), strict=True)
+        ):
+            return "looks like a bootstrap interval for the mean; this one is for the median"
+        low_at, high_at = (100 * np.mean(quantile_span(medians, end)) for end in interval)
+        return (
+            f"returned an interval whose ends sit near the {low_at:.1f}th and {high_at:.1f}th "
+            f"percentiles of the bootstrap medians; a {confidence:.0%} percentile interval "
+            f"cuts {tail:.1%} from each tail"
+        )
+
+    return Probe(f"a {confidence:.0%} interval from {n_resamples} resamples", run)
+
+
+def _seed_probe(values) -> Probe:
+    values = np.asarray(values, dtype=float)
+
+    def run(call):
+        first, second = call(values, 0.9, 25, 7), call(values, 0.9, 25, 7)
+        _, problem = _interval(first)
+        if problem:
+            return problem
+        if first != second:
+            return (
+                "returned different intervals for the same seed: draw every resample from "
+                "np.random.default_rng(seed)"
+            )
+        others = {call(values, 0.9, 25, seed) for seed in (1, 2, 3, 4, 5)}
+        if len(others | {first}) == 1:
+            return "returned the same interval for every seed: use the seed argument"
+        return None
+
+    return Probe("the seed: same seed, same interval", run)
+
+
+def _coverage_probe(n_samples: int, size: int, confidence: float, seed: int) -> Probe:
+    rng = np.random.default_rng(seed)
+    samples = rng.exponential(1.0, size=(n_samples, size))
+    truth = math.log(2)  # the median of an exponential distribution with mean 1
+
+    def run(call):
+        intervals = []
+        for index, sample in enumerate(samples):
+            interval, problem = _interval(call(sample, confidence, 400, index))
+            if problem:
+                return problem
+            intervals.append(interval)
+        rate = coverage(intervals, truth)
+        if confidence - 0.1 <= rate <= min(1.0, confidence + 0.07):
+            return None
+        return (
+            f"covered the true median in {rate:.0%} of {n_samples} simulated samples; a "
+            f"{confidence:.0%} interval should cover it about {confidence:.0%} of the time"
+        )
+
+    return Probe(f"coverage over {n_samples} simulated samples", run)
+
+
+def _delivery_days() -> np.ndarray:
+    rng = np.random.default_rng(5)
+    return np.round(rng.lognormal(1.2, 0.6, size=41), 1)
+
+
+@functools.cache
+def _bootstrap_hidden() -> tuple:
+    rng = np.random.default_rng(8)
+    skewed = np.round(rng.lognormal(3.0, 1.0, size=60), 2)
+    small = np.round(rng.normal(50, 10, size=25), 1)
+    ratings = rng.integers(1, 6, size=80).astype(float)
+    return (
+        _percentile_probe(skewed, 0.8, 3000, 11),
+        _percentile_probe(small, 0.5, 3000, 12),
+        _percentile_probe(ratings, 0.9, 3000, 13),
+        _percentile_probe(skewed, 0.99, 4000, 14),
+        _seed_probe(small),
+        _coverage_probe(150, 25, 0.9, seed=99),
+        Case((np.array([7.5]), 0.95, 500, 0), "a single value"),
+        Case((np.array([], dtype=float), 0.95, 500, 0), "no values", raises=ValueError),
+    )
+
+
+bootstrap_median_ci = NumericExercise(
+    "bootstrap_median_ci",
+    name="bootstrap_median_ci",
+    reference=_reference_bootstrap,
+    visible=lambda: (
+        _percentile_probe(_delivery_days(), 0.95, 2000, 0),
+        _percentile_probe(_delivery_days(), 0.6, 2000, 1),
+        _seed_probe(_delivery_days()),
+    ),
+    hidden=_bootstrap_hidden,
+    hints=(
+        "One resample: draw len(values) values from the data WITH replacement "
+        "(rng.integers or rng.choice), and take its median.",
+        "Repeat n_resamples times with rng = np.random.default_rng(seed), then take the "
+        "(1 - confidence)/2 and (1 + confidence)/2 quantiles of the medians.",
+        "Return (float(low), float(high)), and don't sort the input in place.",
+    ),
+)
+
+# ------------------------------------------------------------------------------ bias_variance
+
+
+def _polynomial_predictions(x_train, y_train, x_test, degree):
+    return np.array(
+        [
+            np.polyval(np.polyfit(x, y, degree), x_test)
+            for x, y in zip(x_train, y_train, strict=True)
+        ]
+    )
+
+
+def _bias_variance(
+    x_train, y_train, x_test, f_test, degree, *, ddof=0, square_after=False, spread_axis=0
+):
+    predictions = _polynomial_predictions(x_train, y_train, x_test, degree)
+    average = predictions.mean(axis=0)
+    if square_after:
+        bias_squared = float(np.mean(average - f_test) ** 2)
+    else:
+        bias_squared = float(np.mean((average - f_test) ** 2))
+    return (bias_squared, float(np.mean(predictions.var(axis=spread_axis, ddof=ddof))))
+
+
+def _reference_bias_variance(x_train, y_train, x_test, f_test, degree):
+    return _bias_variance(x_train, y_train, x_test, f_test, degree)
+
+
+def simulate_training_sets(truth, *, n_sets, n_points, noise, seed):
+    """``n_sets`` noisy training sets of ``truth`` on [-1, 1] and a test grid, as plain arrays.
+
+    Returns ``x_train, y_train`` (shape ``(n_sets, n_points)``), ``x_test`` and
+    ``f_test = truth(x_test)``. The notebook simulates its own sets the same way; the hidden
+    checks use other functions and seeds.
+    """
+    rng = np.random.default_rng(seed)
+    x_train = rng.uniform(-1, 1, size=(n_sets, n_points))
+    y_train = truth(x_train) + rng.normal(0, noise, size=x_train.shape)
+    x_test = np.linspace(-1, 1, 41)
+    return x_train, y_train, x_test, truth(x_test)
+
+
+def _sine(x):
+    return np.sin(np.pi * x)
+
+
+def _bumpy(x):
+    return 0.5 * x + np.exp(-8 * x**2) - 0.3 * x**3
+
+
+@functools.cache
+def _bias_variance_visible() -> tuple[Case, ...]:
+    data = simulate_training_sets(_sine, n_sets=30, n_points=15, noise=0.3, seed=1)
+    return tuple(
+        Case((*data, degree), f"the simulated sine data with degree {degree}") for degree in (1, 3)
+    )
+
+
+@functools.cache
+def _bias_variance_hidden() -> tuple[Case, ...]:
+    data = simulate_training_sets(_bumpy, n_sets=60, n_points=20, noise=0.4, seed=404)
+    few = simulate_training_sets(_sine, n_sets=5, n_points=12, noise=0.2, seed=405)
+    return (
+        *(Case((*data, degree), f"degree {degree}") for degree in (1, 2, 3, 4, 5, 6, 7, 0)),
+        Case((*few, 2), "five training sets"),
+    )
+
+
+def _bias_variance_shape(args, result) -> bool:
+    return type(result) is tuple and len(result) == 2
+
+
+bias_variance = NumericExercise(
+    "bias_variance",
+    name="bias_variance",
+    reference=_reference_bias_variance,
+    atol=1e-8,
+    rtol=1e-6,
+    visible=_bias_variance_visible,
+    hidden=_bias_variance_hidden,
+    mistakes=(
+        Mistake(
+            "looks like the variance uses ddof=1; average the squared distances from the mean "
+            "prediction over the training sets (ddof=0)",
+            produces_close(functools.partial(_bias_variance, ddof=1), atol=1e-8, rtol=1e-6),
+        ),
+        Mistake(
+            "the variance is taken along each fitted curve (across test points); take it "
+            "across training sets at each test point (axis=0), then average",
+            produces_close(functools.partial(_bias_variance, spread_axis=1), atol=1e-8, rtol=1e-6),
+        ),
+        Mistake(
+            "you squared the average bias; square each test point's bias first, then average",
+            produces_close(
+                functools.partial(_bias_variance, square_after=True), atol=1e-8, rtol=1e-6
+            ),
+        ),
+        Mistake(
+            "looks like the polynomial has the wrong degree: np.polyfit(x, y, degree) fits "
+            "degree + 1 coefficients",
+            lambda args, result: any(
+                produces_close(
+                    lambda *a, d=d: _reference_bias_variance(*a[:4], a[4] + d),
+                    atol=1e-8,
+                    rtol=1e-6,
+                )(args, result)
+                for d in (-1, 1)
+                if args[4] + d >= 0
+            ),
+        ),
+        Mistake(
+            "the variance is zero: fit a separate polynomial to each training set and measure "
+            "how much their predictions disagree",
+            lambda args, result: (
+                _bias_variance_shape(args, result)
+                and type(result[1]) is float
+                and abs(result[1]) <= 1e-12
+            ),
+        ),
+    ),
+    hints=(
+        "Fit one polynomial per training set (np.polyfit) and predict on x_test: you get a "
+        "matrix of predictions, one row per training set.",
+        "Average the rows: that is the average model. Bias² compares it with f_test; the "
+        "variance is how far each row strays from it.",
+        "Bias² = mean over test points of (average prediction − f)²; variance = mean over test "
+        "points of the variance across training sets (ddof=0). Return two Python floats.",
+    ),
+)
+
+# ---------------------------------------------------------------------- logistic_regression
+
+
+def _sigmoid(z):
+    z = np.asarray(z, dtype=float)
+    out = np.empty_like(z)
+    positive = z >= 0
+    out[positive] = 1 / (1 + np.exp(-z[positive]))
+    exp_z = np.exp(z[~positive])
+    out[~positive] = exp_z / (1 + exp_z)
+    return out
+
+
+def _fit(X, y, learning_rate=0.1, n_iterations=1000, *, mean=True, sign=1.0, bias=True, late=False):
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y, dtype=float)
+    n, d = X.shape
+    weights, intercept, losses = np.zeros(d), 0.0, []
+    with np.errstate(all="ignore"):
+        for _ in range(n_iterations):
+            z = X @ weights + intercept
+            if not late:
+                losses.append(float(np.mean(np.logaddexp(0, z) - y * z)))
+            error = _sigmoid(z) - y
+            scale = n if mean else 1
+            weights = weights - sign * learning_rate * (X.T @ error) / scale
+            if bias:
+                intercept = intercept - sign * learning_rate * float(np.sum(error)) / scale
+            if late:
+                z = X @ weights + intercept
+                losses.append(float(np.mean(np.logaddexp(0, z) - y * z)))
+    return weights, float(intercept), losses
+
+
+def _reference_fit(X, y, learning_rate=0.1, n_iterations=1000):
+    return _fit(X, y, learning_rate, n_iterations)
+
+
+FIT_ATOL, FIT_RTOL = 1e-8, 1e-6
+
+
+def _fit_parts(result, n_features: int, n_iterations: int):
+    """``(weights, bias, losses array)`` from a learner's result, or ``(None, problem)``."""
+    if type(result) is not tuple or len(result) != 3:
+        return None, f"returned a {type_name(result)}; expected a tuple (weights, bias, losses)"
+    weights, intercept, losses = result
+    if type(weights) is np.ndarray and weights.shape == (n_features, 1):
+        return None, (
+            f"returned weights of shape {weights.shape}; return a 1-D array of shape "
+            f"({n_features},)"
+        )
+    problem = describe_array(weights, shape=(n_features,), kind="f")
+    if problem:
+        return None, problem.replace("returned", "returned weights as", 1)
+    if type(intercept) is not float:
+        return (
+            None,
+            f"returned a bias of type {type_name(intercept)}; expected a Python float (use float(...))",
+        )
+    array, problem = float_sequence(losses, n_iterations)
+    if problem:
+        return None, f"returned losses that {problem} (one mean log-loss per iteration)"
+    return (weights, intercept, array), None
+
+
+def _compare_fit(result, expected) -> str | None:
+    parts, problem = _fit_parts(result, len(expected[0]), len(expected[2]))
+    if problem:
+        return problem
+    weights, intercept, losses = parts
+    if not np.allclose(losses, expected[2], atol=FIT_ATOL, rtol=FIT_RTOL):
+        return "returned the wrong losses"
+    if not np.allclose(weights, expected[0], atol=FIT_ATOL, rtol=FIT_RTOL):
+        return "returned the wrong weights"
+    if not close(intercept, expected[1], atol=FIT_ATOL, rtol=FIT_RTOL):
+        return "returned the wrong bias"
+    return None
+
+
+def _fit_like(**wrong):
+    def matches(args, result):
+        with np.errstate(all="ignore"):
+            expected = _fit(*args, **wrong)
+            parts, problem = _fit_parts(result, len(expected[0]), len(expected[2]))
+            if problem:
+                return False
+            weights, intercept, losses = parts
+            return (
+                np.allclose(weights, expected[0], atol=FIT_ATOL, rtol=FIT_RTOL)
+                and close(intercept, expected[1], atol=FIT_ATOL, rtol=FIT_RTOL)
+                and np.allclose(losses, expected[2], atol=FIT_ATOL, rtol=FIT_RTOL, equal_nan=True)
+            )
+
+    return matches
+
+
+def _summed_losses(args, result):
+    expected = _reference_fit(*args)
+    parts, problem = _fit_parts(result, len(expected[0]), len(expected[2]))
+    return not problem and np.allclose(
+        parts[2], np.array(expected[2]) * len(args[1]), atol=1e-6, rtol=FIT_RTOL
+    )
+
+
+def _toy_classification(seed: int, n: int, d: int, *, integer_labels: bool = False):
+    rng = np.random.default_rng(seed)
+    X = np.round(rng.normal(0, 1, size=(n, d)), 3)
+    logits = X @ rng.normal(0, 1.5, size=d) + 0.4
+    y = (rng.uniform(size=n) < 1 / (1 + np.exp(-logits))).astype(int)
+    return X, (y if integer_labels else y.astype(float))
+
+
+@functools.cache
+def real_dataset() -> tuple[np.ndarray, np.ndarray]:
+    """scikit-learn's breast-cancer data (bundled, no download): three weakly separating
+    features, standardised; y = 1 for a benign tumour. Not linearly separable."""
+    from sklearn.datasets import load_breast_cancer
+
+    data = load_breast_cancer()
+    names = list(data.feature_names)
+    columns = [names.index(f) for f in ("mean radius", "mean texture", "mean smoothness")]
+    X = data.data[:, columns]
+    return (X - X.mean(axis=0)) / X.std(axis=0), data.target.astype(float)
+
+
+@functools.cache
+def _sklearn_probabilities() -> np.ndarray:
+    from sklearn.linear_model import LogisticRegression
+
+    X, y = real_dataset()
+    model = LogisticRegression(C=np.inf, tol=1e-10, max_iter=10_000).fit(X, y)  # no penalty
+    return model.predict_proba(X)[:, 1]
+
+
+SKLEARN_TOLERANCE = 1e-4
+
+
+def _sklearn_probe() -> Probe:
+    def run(call):
+        X, y = real_dataset()
+        parts, problem = _fit_parts(call(X, y, 2.0, 1500), X.shape[1], 1500)
+        if problem:
+            return problem
+        weights, intercept, _ = parts
+        with np.errstate(all="ignore"):
+            ours = _sigmoid(X @ weights + intercept)
+        gap = float(np.max(np.abs(ours - _sklearn_probabilities())))
+        if gap <= SKLEARN_TOLERANCE:
+            return None
+        return (
+            f"gives probabilities up to {gap:.3g} away from scikit-learn's unpenalised "
+            f"LogisticRegression (allowed: {SKLEARN_TOLERANCE:g})"
+        )
+
+    return Probe("agreement with scikit-learn on a real dataset after 1500 iterations", run)
+
+
+def _monotone_probe() -> Probe:
+    def run(call):
+        X, y = _toy_classification(17, 80, 3)
+        parts, problem = _fit_parts(call(X, y, 0.05, 300), 3, 300)
+        if problem:
+            return problem
+        losses = parts[2]
+        if not close(losses[0], math.log(2), atol=1e-9, rtol=0):
+            return "should start from a loss of log(2) (all weights and the bias at zero)"
+        rises = int(np.sum(np.diff(losses) > 1e-12))
+        if rises:
+            return f"recorded a loss that went up {rises} times at a small learning rate"
+        return None
+
+    return Probe("the loss never rises at a small learning rate", run)
+
+
+@functools.cache
+def _fit_hidden() -> tuple:
+    return (
+        Case((*_toy_classification(3, 60, 4), 0.1, 400), "60 rows, 4 features"),
+        Case((*_toy_classification(4, 25, 1, integer_labels=True), 0.3, 200), "one feature"),
+        Case((*_toy_classification(5, 40, 2), 0.1, 1), "a single iteration"),
+        Case(
+            (np.arange(12, dtype=float).reshape(6, 2) / 6, np.array([0, 1, 0, 1, 1, 0])), "defaults"
+        ),
+        _monotone_probe(),
+        _sklearn_probe(),
+    )
+
+
+logistic_regression = NumericExercise(
+    "logistic_regression",
+    name="fit_logistic_regression",
+    reference=_reference_fit,
+    compare=_compare_fit,
+    quiet=True,
+    visible=lambda: (
+        Case(
+            (
+                np.array(
+                    [[0.5, 1.0], [1.5, -0.5], [-1.0, 0.3], [2.0, 1.2], [-0.7, -1.1], [0.1, 0.4]]
+                ),
+                np.array([1, 1, 0, 1, 0, 0]),
+                0.1,
+                50,
+            ),
+            "the six-row example (learning_rate=0.1, n_iterations=50)",
+        ),
+    ),
+    hidden=_fit_hidden,
+    mistakes=(
+        Mistake(
+            "there is no bias term: learn an intercept too (its gradient is the mean of p − y)",
+            _fit_like(bias=False),
+        ),
+        Mistake(
+            "looks like the gradient is a sum, not a mean: divide it by the number of rows",
+            _fit_like(mean=False),
+        ),
+        Mistake(
+            "the loss goes up: step against the gradient, weights = weights − learning_rate × "
+            "gradient",
+            _fit_like(sign=-1.0),
+        ),
+        Mistake(
+            "the losses are one step late: record the loss of the parameters you compute the "
+            "gradient with, so the first loss is log(2)",
+            _fit_like(late=True),
+        ),
+        Mistake("the losses are sums; record the MEAN log-loss", _summed_losses),
+    ),
+    hints=(
+        "Start from zeros. Each iteration: z = X @ w + b, p = sigmoid(z), record the mean "
+        "log-loss, then step w and b against the gradient.",
+        "The gradient of the mean log-loss is X.T @ (p − y) / n for w and mean(p − y) for b.",
+        "Record the loss before you update, so losses[0] is log(2); return (w, float(b), "
+        "losses) and never change X or y.",
+    ),
+)
+
+
+def _reference_sigmoid(z):
+    return _sigmoid(z)
+
+
+logistic_regression_sigmoid = NumericExercise(
+    "logistic_regression_sigmoid",
+    name="sigmoid",
+    reference=_reference_sigmoid,
+    atol=1e-12,
+    rtol=1e-9,
+    quiet=True,
+    visible=(Case((np.array([-2.0, 0.0, 2.0]),)), Case((np.array([0.5]),))),
+    hidden=(
+        Case((np.array([-1000.0, -745.0, -50.0, 0.0, 50.0, 709.0, 1000.0]),), "very large |z|"),
+        Case((np.linspace(-30, 30, 13).reshape(13, 1) * np.ones((1, 2)),), "a 2-D array"),
+        Case((np.array([-1e3, 1e3, -1e3]),), "only extreme values"),
+        Case((np.array([], dtype=float),), "an empty array"),
+    ),
+    mistakes=(
+        Mistake(
+            "the result is NaN for large z: exp(z) / (1 + exp(z)) overflows; use "
+            "1 / (1 + exp(-z)) where z >= 0",
+            lambda args, result: type(result) is np.ndarray and bool(np.isnan(result).any()),
+        ),
+    ),
+    hints=(
+        "sigmoid(z) = 1 / (1 + exp(−z)), applied element-wise.",
+        "exp(−z) overflows when z is very negative: for those z use the equivalent "
+        "exp(z) / (1 + exp(z)).",
+        "np.where evaluates BOTH branches (and warns); compute each branch only on its own "
+        "elements with a boolean mask, into a new array.",
+    ),
+)
+
+
+def _reference_predict(X, weights, bias):
+    return _sigmoid(np.asarray(X, dtype=float) @ weights + bias)
+
+
+logistic_regression_predict = NumericExercise(
+    "logistic_regression_predict",
+    name="predict_proba",
+    reference=_reference_predict,
+    atol=1e-12,
+    rtol=1e-9,
+    quiet=True,
+    visible=(Case((np.array([[1.0, 2.0], [0.0, -1.0], [3.0, 0.5]]), np.array([0.4, -0.2]), 0.1)),),
+    hidden=(
+        Case(
+            (np.array([[400.0, -100.0], [-400.0, 100.0]]), np.array([2.5, 1.5]), 0.0),
+            "very large |z|",
+        ),
+        Case((np.array([[1.0, 1.0]]), np.array([0.0, 0.0]), -3.0), "only a bias"),
+        Case((np.arange(12).reshape(4, 3), np.array([0.1, -0.2, 0.05]), 0.3), "integer X"),
+    ),
+    mistakes=(
+        Mistake(
+            "the bias is missing: z = X @ weights + bias",
+            produces_close(lambda X, w, b: _reference_predict(X, w, 0.0), atol=1e-12, rtol=1e-9),
+        ),
+        Mistake(
+            "you returned class labels; return the probability P(y = 1) of each row",
+            lambda args, result: (
+                type(result) is np.ndarray
+                and result.shape == (len(args[0]),)
+                and bool(np.isin(result, (0, 1)).all())
+            ),
+        ),
+    ),
+    hints=(
+        "One probability per row: sigmoid of X @ weights + bias.",
+        "Reuse your sigmoid; the result has shape (n_rows,), not (n_rows, 2).",
+    ),
+)
+
+EXERCISES = (
+    biased_coin,
+    biased_coin_decision,
+    fraud_posterior,
+    poisson_rate_mle,
+    bootstrap_median_ci,
+    logistic_regression,
+    logistic_regression_sigmoid,
+    logistic_regression_predict,
+    bias_variance,
+)
