@@ -16,6 +16,7 @@ import pytest
 from autograder import cohort
 from autograder.exercises import week01
 from autograder.judges import CheckFailed
+from tests.exercises.bank_rules import assert_judged_as_named
 
 ROOT = Path(__file__).resolve().parents[2]
 WEEK = "week01"
@@ -73,16 +74,7 @@ def test_bank_answer_is_judged_as_named(exercise_id, name):
     exercise, source, answer = load_answer(exercise_id, name)
     kind, text = header(exercise, source)
     problems = failures(exercise, answer)
-    if name.startswith("pass_"):
-        assert kind == "pass", "a pass_ file starts with '# pass: <what>'"
-        assert problems == [], f"{name} should score full marks:\n" + "\n".join(problems)
-    else:
-        assert name.startswith("fail_"), "bank files are named pass_* or fail_*"
-        assert kind == "expect", "a fail_ file starts with '# expect: <message fragment>'"
-        assert problems, f"{name} passed every check; it should lose points"
-        assert text.lower() in problems[0].lower(), (
-            f"expected {text!r} in the first failure message:\n{problems[0]}"
-        )
+    assert_judged_as_named(name, kind, text, problems)
 
 
 def test_every_bank_folder_is_a_week01_exercise():

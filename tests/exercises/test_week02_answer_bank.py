@@ -18,6 +18,7 @@ import pytest
 from autograder import cohort, notebooks
 from autograder.exercises import week02
 from autograder.judges import CheckFailed
+from tests.exercises.bank_rules import assert_judged_as_named
 
 ROOT = Path(__file__).resolve().parents[2]
 WEEK = "week02"
@@ -59,16 +60,7 @@ def test_bank_answer_is_judged_as_named(cell_id, name):
     namespace = {"__name__": "__main__"}
     exec(compile(source, f"<answer bank {WEEK}/{cell_id}/{name}>", "exec"), namespace)
     problems = failures(cell_id, namespace)
-    if name.startswith("pass_"):
-        assert kind == "pass", "a pass_ file starts with '# pass: <what>'"
-        assert problems == [], f"{name} should score full marks:\n" + "\n".join(problems)
-    else:
-        assert name.startswith("fail_"), "bank files are named pass_* or fail_*"
-        assert kind == "expect", "a fail_ file starts with '# expect: <message fragment>'"
-        assert problems, f"{name} passed every check; it should lose points"
-        assert text.lower() in problems[0].lower(), (
-            f"expected {text!r} in the first failure message:\n{problems[0]}"
-        )
+    assert_judged_as_named(name, kind, text, problems)
 
 
 def test_every_bank_folder_is_a_week02_answer_cell():
