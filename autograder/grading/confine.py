@@ -32,8 +32,9 @@ from functools import lru_cache
 from pathlib import Path
 
 NOBODY = 65534
+PACKAGE_DIR = Path(__file__).resolve().parents[1]  # the installed autograder package
+CHECKOUT = PACKAGE_DIR.parent  # a course checkout when installed with `pip install -e`
 EXPOSED = ("autograder", "data")  # what learner code may read in a course folder
-STUB_PACKAGE = "autograder/exercises"
 KEEP_ENV = ("PATH", "LANG", "LC_ALL", "TZ")
 STUB_SOURCE = '''"""Checks run in the grader, outside this notebook's kernel."""
 
@@ -101,8 +102,10 @@ def confined_command(
 ) -> list[str]:
     """The command line running ``cmd`` confined (see the module docstring)."""
     isolate = isolation_available()
+    if (CHECKOUT / "nbgrader_config.py").is_file():
+        roots = [*roots, CHECKOUT]  # the package's own course: its source/, answer bank, ...
     spec = Spec(
-        roots=[str(Path(r).resolve()) for r in roots],
+        roots=list(dict.fromkeys(str(Path(r).resolve()) for r in roots)),
         writable=str(Path(writable).resolve()),
         limits=limits,
         isolate=isolate,
@@ -155,14 +158,6 @@ def _veil(root: Path, writable: Path, real) -> None:
         if os.path.exists(real(root / name)):
             (view / name).mkdir(parents=True, exist_ok=True)
             _bind(real(root / name), str(view / name), readonly=True)
-    stub = view / STUB_PACKAGE
-    if stub.is_dir():
-        modules = [p.name for p in Path(real(root / STUB_PACKAGE)).glob("week*.py")]
-        _tmpfs(str(stub))
-        (stub / "__init__.py").write_text('"""Stand-ins while grading."""\n')
-        for module in modules:
-            (stub / module).write_text(STUB_SOURCE)
-        _mount(str(stub), str(stub), None, _MS_BIND | _MS_REMOUNT | _MS_RDONLY)
     if writable.is_relative_to(root):
         inside = view / writable.relative_to(root)
         inside.mkdir(parents=True, exist_ok=True)
@@ -195,6 +190,19 @@ def _open_the_way(paths: list[str]) -> None:
             _bind(str(keep), str(ancestor / child), readonly=True)
             done.add(ancestor)
             break
+
+
+def _stub_exercises(package: Path) -> None:
+    """Replace the week modules (checks, references, hidden cases) by stand-ins, read-only."""
+    exercises = package / "exercises"
+    if not exercises.is_dir():
+        return
+    modules = [p.name for p in exercises.glob("week*.py")]
+    _tmpfs(str(exercises))
+    (exercises / "__init__.py").write_text('"""Stand-ins while grading."""\n')
+    for module in modules:
+        (exercises / module).write_text(STUB_SOURCE)
+    _mount(str(exercises), str(exercises), None, _MS_BIND | _MS_REMOUNT | _MS_RDONLY)
 
 
 def _keep_interpreter(spec: Spec, real) -> None:
@@ -261,6 +269,7 @@ def _isolate(spec: Spec, cmd: list[str]) -> tuple[list[str], str]:
         _bind(real(writable), str(writable), readonly=False)
     _keep_interpreter(spec, real)
     os.close(old_tmp)
+    _stub_exercises(PACKAGE_DIR)
     _open_the_way([sys.base_prefix, sys.prefix, *sys.path[1:]])
     runtime = Path(jupyter_runtime_dir())
     if runtime.is_dir() and not runtime.is_relative_to("/tmp"):

@@ -19,8 +19,6 @@ from traitlets import Integer, Unicode
 
 from autograder.grading.confine import Limits, confined_command
 
-PACKAGE_CHECKOUT = Path(__file__).resolve().parents[2]
-
 
 class ConfinedKernelManager(AsyncKernelManager):
     """Starts the grading kernel through the confinement wrapper."""
@@ -41,7 +39,7 @@ class ConfinedKernelManager(AsyncKernelManager):
 
     async def _async_launch_kernel(self, kernel_cmd, **kw):
         cwd = Path(kw.get("cwd") or Path.cwd())
-        roots = [PACKAGE_CHECKOUT] + ([Path(self.course_root)] if self.course_root else [])
+        roots = [Path(self.course_root)] if self.course_root else []
         # The kernel talks to the grader over loopback TCP, so it keeps the host network;
         # the audit hook refuses connections made from Python.
         cmd = confined_command(kernel_cmd, roots=roots, writable=cwd, limits=self.limits())

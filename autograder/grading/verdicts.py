@@ -21,7 +21,6 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Integer, Unicode
 
 from autograder.grading.confine import Limits
-from autograder.grading.kernel import PACKAGE_CHECKOUT
 from autograder.grading.remote import Missing, Worker, WorkerGone, answer
 from autograder.judges.errors import CheckFailed
 
@@ -140,7 +139,7 @@ class TrustedVerdicts(NbGraderPreprocessor):
         if not planned:
             return nb, resources
         cwd = Path(resources.get("metadata", {}).get("path") or ".").resolve()
-        roots = [PACKAGE_CHECKOUT] + ([Path(self.course_root)] if self.course_root else [])
+        roots = [Path(self.course_root)] if self.course_root else []
         limits = Limits(cpu_seconds=self.cpu_seconds, memory_mb=self.memory_mb)
         with Worker(
             cwd=cwd,

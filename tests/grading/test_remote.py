@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from autograder.grading.confine import Limits
+from autograder.grading.confine import Limits, isolation_available
 from autograder.grading.remote import Missing, RemoteFunction, Worker, WorkerGone, answer
 
 CELLS = [
@@ -52,3 +52,25 @@ def test_a_worker_that_exits_fails_every_later_request(worker):
         worker.request("run", cells=["import os; os._exit(3)"])
     with pytest.raises(WorkerGone):
         answer(worker, CELLS, "double")
+
+
+def test_learner_code_cannot_read_the_course_or_the_answer_key(tmp_path):
+    (tmp_path / "gradebook.db").write_text("secret")
+    probe = (
+        "import os\n"
+        "try:\n"
+        f"    SEEN = open({str(tmp_path / 'gradebook.db')!r}).read()\n"
+        "except OSError as error:\n"
+        "    SEEN = type(error).__name__\n"
+        "from autograder.exercises import week01\n"
+        "KEY = hasattr(week01.sample_variance, 'reference')\n"
+        "USER = os.getuid()\n"
+    )
+    work = tmp_path / "autograded" / "learner"
+    work.mkdir(parents=True)
+    with Worker(cwd=work, roots=[tmp_path], limits=Limits(), timeout=60, step_timeout=30) as worker:
+        worker.request("run", cells=[probe])
+        assert answer(worker, [probe], "SEEN") in ("FileNotFoundError", "PermissionError")
+        if isolation_available():  # as root (CI): private mounts, stubbed checks, user nobody
+            assert answer(worker, [probe], "KEY") is False
+            assert answer(worker, [probe], "USER") == 65534
