@@ -59,6 +59,15 @@ def __getattr__(name):
 '''
 
 
+# The graded copy keeps the learner's short failure messages (no traceback walls in feedback).
+STUB_PACKAGE_INIT = '''"""Stand-ins while grading."""
+
+from autograder import selfcheck
+
+selfcheck.install()
+'''
+
+
 @dataclass(frozen=True)
 class Limits:
     """Per-process limits for learner code; see docs/security.md for how they were chosen."""
@@ -199,7 +208,7 @@ def _stub_exercises(package: Path) -> None:
         return
     modules = [p.name for p in exercises.glob("week*.py")]
     _tmpfs(str(exercises))
-    (exercises / "__init__.py").write_text('"""Stand-ins while grading."""\n')
+    (exercises / "__init__.py").write_text(STUB_PACKAGE_INIT)
     for module in modules:
         (exercises / module).write_text(STUB_SOURCE)
     _mount(str(exercises), str(exercises), None, _MS_BIND | _MS_REMOUNT | _MS_RDONLY)
