@@ -158,20 +158,17 @@ def rebuild(master, learner) -> tuple[object, list[str]]:
             continue
         extra = copy.deepcopy(cell)
         extra.metadata.pop("nbgrader", None)
-        extra.outputs = [] if extra.cell_type == "code" else extra.get("outputs")
-        if extra.cell_type == "markdown":
-            extra.pop("outputs", None)
+        if extra.cell_type == "code":
+            extra.outputs, extra.execution_count = [], None
         extras.setdefault(anchor, []).append(extra)
     if dropped:
         notes.append(f"{dropped} changed test or read-only cell(s) were restored from the original")
-    # cells added before the first answer go just before it, after the setup cells
-    cells = extras.get(None, [])
     result = copy.deepcopy(master)
     result.cells = []
     first_answer = next((i for i, c in enumerate(master.cells) if is_answer(c)), len(master.cells))
     for m_index, cell in enumerate(master.cells):
-        if m_index == first_answer:
-            result.cells.extend(cells)
+        if m_index == first_answer:  # cells added before any answer: after the setup cells
+            result.cells.extend(extras.get(None, []))
         new = copy.deepcopy(cell)
         if m_index in found:
             new.source = learner.cells[found[m_index]].get("source", "")
