@@ -35,3 +35,10 @@ c.ConfinedExecute.notebook_timeout = 600
 c.ConfinedExecute.max_output_bytes = 1_000_000
 c.ConfinedKernelManager.course_root = COURSE_ROOT
 c.TrustedVerdicts.course_root = COURSE_ROOT
+
+# Feedback shows each test's verdict, never hidden test code (autograder/api/feedback.py).
+c.GenerateFeedback.preprocessors = [
+    "autograder.api.feedback.HideHiddenTests",
+    "nbgrader.preprocessors.GetGrades",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]

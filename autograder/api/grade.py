@@ -4,11 +4,24 @@ from __future__ import annotations
 
 import csv
 import re
+import time
 import warnings
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from autograder.api.batch import Done, Journal, batch_lock, fingerprint
+from autograder.api.pool import (
+    INTAKE_DIRECTORY,
+    Outcome,
+    Task,
+    cleanup,
+    commit,
+    prepare,
+    run_autograde,
+    run_pool,
+)
 from autograder.course import CourseError, check_assignments, find_course_root, nbgrader_api
 from autograder.grading.intake import take_in
 from autograder.notebooks import exercise_of
@@ -22,9 +35,7 @@ GRADE_COLUMNS = (
     "max_score",
     "needs_manual_grade",
 )
-
-
-INTAKE_DIRECTORY = ".intake"  # repaired copies of submissions, the ones nbgrader grades
+COMMIT_ATTEMPTS = 6  # a gradebook locked by someone else (formgrader, a script) is waited for
 
 
 @dataclass
@@ -33,10 +44,58 @@ class GradeReport:
     failures: list[tuple[str, str, str]] = field(default_factory=list)  # (student, assignment, why)
     notes: list[tuple[str, str, str]] = field(default_factory=list)  # repairs made at intake
     csv_path: Path | None = None
+    graded: list[tuple[str, str]] = field(default_factory=list)  # graded by this run
+    resumed: list[tuple[str, str]] = field(default_factory=list)  # committed by an interrupted run
+    timings: list[dict] = field(default_factory=list)  # per submission graded: seconds, memory
 
     @property
     def ok(self) -> bool:
         return not self.failures
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a batch is: submissions and learners finished (skipped ones count as finished)."""
+
+    done: int
+    total: int
+    learners_done: int
+    learners_total: int
+    resumed: int  # finished by an interrupted earlier run, not graded again
+    student: str | None = None  # the submission just finished (None for the first report)
+    assignment: str | None = None
+    ok: bool = True
+
+
+class _Tracker:
+    def __init__(self, planned: list[tuple[str, str]], listener):
+        self.left = Counter(student for student, _ in planned)
+        self.total, self.learners_total = len(planned), len(self.left)
+        self.done = self.resumed = 0
+        self.listener = listener
+
+    def finish(self, student: str, assignment: str, *, ok: bool, resumed: bool = False) -> None:
+        self.done += 1
+        self.resumed += resumed
+        self.left[student] -= 1
+        if not resumed:
+            self.report(student, assignment, ok)
+
+    def report(self, student=None, assignment=None, ok=True) -> None:
+        if self.listener:
+            learners_done = sum(1 for left in self.left.values() if left == 0)
+            self.listener(
+                Progress(
+                    self.done,
+                    self.total,
+                    learners_done,
+                    self.learners_total,
+                    self.resumed,
+                    student,
+                    assignment,
+                    ok,
+                )
+            )
 
 
 def submitted_students(course: Path, assignment: str) -> list[str]:
@@ -52,47 +111,169 @@ def grade(
     assignments: list[str] | None = None,
     csv_path: str | Path | None = None,
     on_progress: Callable[[str, str], None] | None = None,
+    workers: int = 1,
+    resume: bool = True,
+    on_graded: Callable[[Progress], None] | None = None,
 ) -> GradeReport:
     """Autograde every submission of the given assignments (all weeks when none are named).
 
     Submissions are taken in first (:mod:`autograder.grading.intake`): only answers come
     from the learner; the rest is restored from release/. A notebook that cannot be read, or
     that nbgrader cannot grade, is recorded in ``failures`` and the batch goes on.
+
+    ``workers`` > 1 grades in that many long-lived processes (:mod:`autograder.api.pool`)
+    with this process as the gradebook's only writer. A batch that was killed is resumed
+    (:mod:`autograder.api.batch`): submissions it committed, unchanged since, are not graded
+    again; ``resume=False`` grades everything. ``on_progress(student, assignment)`` is called
+    as each submission starts, ``on_graded(Progress)`` once the plan is known and as each
+    submission is finished.
+
+    Workers are spawned processes, so a script calling this with ``workers`` > 1 must guard
+    its entry point with ``if __name__ == "__main__":`` (as for any multiprocessing code).
     """
     course = find_course_root(root)
     wanted = check_assignments(course, assignments)
-    api = nbgrader_api(course, **{"CourseDirectory.submitted_directory": INTAKE_DIRECTORY})
-    report = GradeReport()
+    planned = []
     for assignment in wanted:
-        release = course / "release" / assignment
         students = submitted_students(course, assignment)
-        if students and not release.is_dir():
+        if students and not (course / "release" / assignment).is_dir():
             raise CourseError(f"release/{assignment} is missing: run `autograder release` first")
-        for student in students:
-            if on_progress:
-                on_progress(student, assignment)
-            intake = take_in(
-                course / "submitted" / student / assignment,
-                release,
-                course / INTAKE_DIRECTORY / student / assignment,
-            )
-            report.notes += [(student, assignment, note) for note in intake.notes]
-            report.failures += [(student, assignment, why) for why in intake.problems]
-            if not intake.taken:
-                continue
-            try:
-                with warnings.catch_warnings():
-                    # nbgrader's gradebook session emits SQLAlchemy warnings that are not ours to fix
-                    warnings.simplefilter("ignore")
-                    result = api.autograde(assignment, student, force=True, create=True)
-            except Exception as error:  # nbgrader raising is one learner's problem, not the batch's
-                result = {"success": False, "error": f"{type(error).__name__}: {error}"}
-            if not result.get("success"):
-                report.failures.append((student, assignment, _reason(result)))
+        planned += [(student, assignment) for student in students]
+    planned.sort()  # a learner's weeks one after another, so learners finish steadily
+    report = GradeReport()
+    with batch_lock(course):
+        journal = Journal(course, resume=resume)
+        complete = False
+        try:
+            tracker = _Tracker(planned, on_graded)
+            prints, todo = {}, []
+            for student, assignment in planned:
+                key = (student, assignment)
+                prints[key] = fingerprint(
+                    course / "submitted" / student / assignment, course / "release" / assignment
+                )
+                entry = journal.finished(student, assignment, prints[key])
+                if entry is None:
+                    todo.append(key)
+                    continue
+                report.resumed.append(key)
+                report.notes += [(student, assignment, note) for note in entry.notes]
+                report.failures += [(student, assignment, why) for why in entry.failures]
+                tracker.finish(student, assignment, ok=not entry.failures, resumed=True)
+            tracker.report()
+
+            def finish(outcome: Outcome) -> None:
+                key = (outcome.student, outcome.assignment)
+                report.graded.append(key)
+                report.notes += [(*key, note) for note in outcome.notes]
+                report.failures += [(*key, why) for why in outcome.failures]
+                if outcome.taken:
+                    report.timings.append(
+                        {
+                            "student": outcome.student,
+                            "assignment": outcome.assignment,
+                            "notebooks": len(outcome.taken),
+                            "seconds": outcome.seconds,
+                            "worker_rss_mb": outcome.worker_rss_mb,
+                            "kernel_rss_mb": outcome.kernel_rss_mb,
+                        }
+                    )
+                if not outcome.transient:  # a grader failure is tried again on resume
+                    journal.record(
+                        Done(*key, prints[key], list(outcome.notes), list(outcome.failures))
+                    )
+                tracker.finish(*key, ok=not outcome.failures)
+
+            if workers > 1 and len(todo) > 1:
+                _grade_pooled(course, todo, workers, on_progress, finish)
+            else:
+                _grade_here(course, todo, on_progress, finish)
+            complete = True
+        finally:
+            journal.close(complete=complete)
     report.rows = gradebook_rows(course, wanted)
     report.csv_path = Path(csv_path) if csv_path else course / "grades.csv"
     write_csv(report.rows, report.csv_path)
     return report
+
+
+def _grade_here(course: Path, todo, on_progress, finish) -> None:
+    """One submission after another in this process, nbgrader writing the gradebook itself."""
+    api = nbgrader_api(course, **{"CourseDirectory.submitted_directory": INTAKE_DIRECTORY})
+    for student, assignment in todo:
+        if on_progress:
+            on_progress(student, assignment)
+        clock = time.monotonic()
+        intake = take_in(
+            course / "submitted" / student / assignment,
+            course / "release" / assignment,
+            course / INTAKE_DIRECTORY / student / assignment,
+        )
+        outcome = Outcome(
+            student, assignment, intake.notes, list(intake.problems), taken=intake.taken
+        )
+        if intake.taken:
+            ok, reason, transient = run_autograde(api, course, student, assignment, intake.taken)
+            if not ok:
+                outcome.failures.append(reason)
+                outcome.transient = transient
+        outcome.seconds = time.monotonic() - clock
+        finish(outcome)
+
+
+def _grade_pooled(course: Path, todo, workers: int, on_progress, finish) -> None:
+    """Worker processes grade; this process alone commits to the gradebook."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    coursedir = nbgrader_api(course).coursedir
+    url, course_id = coursedir.db_url, coursedir.course_id
+    prepare(course, url, course_id)
+    try:
+        with Gradebook(writer_url(url), course_id) as gradebook:
+            tasks = []
+            for student, assignment in todo:
+                try:
+                    extension = gradebook.find_submission(assignment, student).extension
+                except MissingEntry:
+                    extension = None
+                tasks.append(Task(student, assignment, extension))
+            started = (
+                (lambda task: on_progress(task.student, task.assignment)) if on_progress else None
+            )
+            for outcome in run_pool(course, tasks, workers, on_start=started):
+                if outcome.scores is not None:
+                    why = _commit(gradebook, outcome)
+                    if why:
+                        outcome.failures.append(why)
+                        outcome.transient = True
+                finish(outcome)
+    finally:
+        cleanup(course)
+
+
+def writer_url(url: str) -> str:
+    """SQLite waits up to a minute for a lock held by another program, instead of 5 s."""
+    if url.startswith("sqlite") and "timeout=" not in url:
+        return url + ("&" if "?" in url else "?") + "timeout=60"
+    return url
+
+
+def _commit(gradebook, outcome: Outcome) -> str | None:
+    """Commit with retries; the reason when the gradebook could not be written."""
+    from sqlalchemy.exc import OperationalError
+
+    for attempt in range(COMMIT_ATTEMPTS):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # nbgrader's own SQLAlchemy session warnings
+                commit(gradebook, outcome)
+            return None
+        except OperationalError as error:
+            gradebook.db.rollback()
+            if attempt == COMMIT_ATTEMPTS - 1:
+                return f"could not write the gradebook: {error.orig or error}"
+            time.sleep(0.5 * 2**attempt)
+    return None
 
 
 _EXCEPTION_LINE = re.compile(r"^\s*([\w.]+(?:Error|Exception|Invalid)): (.*)$")
@@ -155,4 +336,4 @@ def write_csv(rows: list[dict], path: Path) -> None:
         writer.writerows(rows)
 
 
-__all__ = ["CourseError", "GradeReport", "grade", "gradebook_rows"]
+__all__ = ["INTAKE_DIRECTORY", "CourseError", "GradeReport", "Progress", "grade", "gradebook_rows"]

@@ -79,3 +79,15 @@ def test_check_exits_zero_when_every_visible_check_passes():
     )
     assert result.exit_code == 0, result.output
     assert "4/4 auto-graded exercises pass" in result.output
+
+
+def test_feedback_with_nothing_graded_says_so(empty_course):
+    result = runner.invoke(app, ["feedback", "--root", str(empty_course)])
+    assert result.exit_code == 0, result.output
+    assert "no autograded submissions" in result.output
+
+
+def test_grade_refuses_zero_workers(empty_course):
+    result = runner.invoke(app, ["grade", "--root", str(empty_course), "--workers", "0"])
+    assert result.exit_code == 2
+    assert "--workers" in result.output

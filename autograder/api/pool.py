@@ -1,0 +1,402 @@
+"""Grade many submissions at once: long-lived worker processes, one writer to the gradebook.
+
+Design (``autograder grade --workers N``):
+
+- **Workers** are N spawned processes that live for the whole batch. Each builds one
+  ``NbGraderAPI`` (paying nbgrader's start-up once, not once per learner) and, per
+  submission, takes it in (:func:`autograder.grading.intake.take_in`) and runs nbgrader's
+  own ``Autograde`` — the configured confined kernel, trusted verdicts and scoring — into a
+  **private gradebook**: a copy of the course gradebook's assignment structure (notebooks,
+  cells, points) with no learners in it, fresh for every submission.
+- **The parent** is the only process that writes the course gradebook. Each worker returns
+  the scores nbgrader saved in its private gradebook as plain values, and the parent commits
+  a learner's submission in one transaction, applying nbgrader's own rule for manual grades
+  (a manual score is never touched; a cell with one is marked for review, as
+  ``SaveAutoGrades`` does). So workers never contend for the gradebook (no "database is
+  locked"), a kill leaves every learner either fully committed or untouched, and the same
+  code serves SQLite and PostgreSQL gradebooks.
+- **Port collisions.** Kernels started at the same moment in different processes can pick
+  the same random port; the kernel then dies at start. Such a start failure is retried, and a
+  submission only counts as graded when every notebook taken in was written to autograded/
+  by this attempt and its scores came from a private gradebook that started empty — a stale
+  grade cannot pass for a fresh one.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import os
+import re
+import shutil
+import signal
+import sys
+import time
+import warnings
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+from autograder.api.batch import state_directory
+from autograder.course import nbgrader_api
+from autograder.grading.intake import take_in
+
+INTAKE_DIRECTORY = ".intake"  # repaired copies of submissions, the ones nbgrader grades
+TEMPLATE = "template.db"
+# Gradebook tables that describe the course (not learners): copied into the private gradebooks.
+STRUCTURE_TABLES = (
+    "course",
+    "assignment",
+    "notebook",
+    "base_cell",
+    "grade_cells",
+    "solution_cells",
+    "task_cells",
+    "source_cell",
+)
+KERNEL_START_FAILED = re.compile(
+    r"Address already in use|Kernel died before replying|Kernel didn't respond|ZMQError"
+)
+ATTEMPTS = 3  # tries per submission when its kernel fails to start
+
+
+@dataclass
+class Task:
+    student: str
+    assignment: str
+    extension: timedelta | None = None  # granted in the gradebook; matters for late penalties
+    lost_workers: int = 0
+
+
+@dataclass
+class Outcome:
+    student: str
+    assignment: str
+    notes: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    scores: dict | None = None  # what nbgrader saved; None when there is nothing to commit
+    taken: list[str] = field(default_factory=list)
+    transient: bool = False  # the grader, not the submission, failed: grade again on resume
+    seconds: float = 0.0
+    worker_rss_mb: float = 0.0  # peak resident memory of the worker process so far
+    kernel_rss_mb: float = 0.0  # largest peak of the kernels and checkers it has started
+
+
+# --------------------------------------------------------------------------- autograde, once
+
+
+def run_autograde(
+    api, course: Path, student: str, assignment: str, taken: list[str]
+) -> tuple[bool, str | None, bool]:
+    """nbgrader's Autograde for one submission: (ok, failure reason, transient).
+
+    A kernel that failed to start (a port taken by a kernel started at the same moment) is
+    retried. Success also requires every notebook taken in to have been written by this
+    attempt, so nothing stale is reported as graded.
+    """
+    from autograder.api.grade import _reason  # the shared wording of nbgrader's failures
+
+    reason = None
+    for _ in range(ATTEMPTS):
+        started = time.time()
+        try:
+            with warnings.catch_warnings():
+                # nbgrader's gradebook session emits SQLAlchemy warnings that are not ours to fix
+                warnings.simplefilter("ignore")
+                result = api.autograde(assignment, student, force=True, create=True)
+        except Exception as error:  # nbgrader raising is one learner's problem, not the batch's
+            result = {"success": False, "error": f"{type(error).__name__}: {error}"}
+        text = "\n".join(filter(None, (result.get("log"), result.get("error"))))
+        if result.get("success"):
+            stale = [
+                name
+                for name in taken
+                if not _written_since(course, student, assignment, name, started)
+            ]
+            if not stale:
+                return True, None, False
+            reason = f"{', '.join(stale)}: nbgrader reported success but did not write the graded notebook"
+        else:
+            reason = _reason(result)
+        if not KERNEL_START_FAILED.search(text) and not reason.endswith(
+            "did not write the graded notebook"
+        ):
+            return False, reason, False
+    return False, f"{reason} (after {ATTEMPTS} attempts)", True
+
+
+def _written_since(course: Path, student: str, assignment: str, name: str, since: float) -> bool:
+    path = course / "autograded" / student / assignment / name
+    return path.is_file() and path.stat().st_mtime >= since - 1
+
+
+# --------------------------------------------------------------------------- private gradebooks
+
+
+def build_template(main_url: str, course_id: str, path: Path) -> None:
+    """An SQLite gradebook holding the course structure of ``main_url`` and no learners."""
+    from nbgrader.api import Base, Gradebook
+    from sqlalchemy import create_engine
+
+    path.unlink(missing_ok=True)
+    Gradebook(f"sqlite:///{path}", course_id).close()  # schema, alembic version, this course
+    source = create_engine(main_url)
+    target = create_engine(f"sqlite:///{path}")
+    try:
+        with source.connect() as read, target.begin() as write:
+            for table in Base.metadata.sorted_tables:
+                if table.name not in STRUCTURE_TABLES:
+                    continue
+                rows = [dict(row) for row in read.execute(table.select()).mappings()]
+                if table.name == "course":
+                    rows = [row for row in rows if row["id"] != course_id]
+                if rows:
+                    write.execute(table.insert(), rows)
+    finally:
+        source.dispose()
+        target.dispose()
+
+
+def read_scores(url: str, course_id: str, student: str, assignment: str) -> dict:
+    """What nbgrader saved for one submission, as plain values."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(url, course_id) as gradebook:
+        submission = gradebook.find_submission(assignment, student)
+        return {
+            "timestamp": submission.timestamp,
+            "notebooks": {
+                notebook.name: {
+                    "late_penalty": notebook.late_submission_penalty,
+                    "grades": {
+                        g.name: (g.auto_score, g.needs_manual_grade) for g in notebook.grades
+                    },
+                    "comments": {c.name: c.auto_comment for c in notebook.comments},
+                }
+                for notebook in submission.notebooks
+            },
+        }
+
+
+def commit(gradebook, outcome: Outcome) -> None:
+    """Write one submission's scores to the course gradebook in a single transaction.
+
+    Manual scores, manual comments and extra credit are left alone; a grade cell that has a
+    manual score is marked for review, exactly as nbgrader's ``SaveAutoGrades`` does.
+    """
+    scores = outcome.scores
+    submission = _submission(gradebook, outcome.student, outcome.assignment)
+    if scores["timestamp"] is not None:
+        submission.timestamp = scores["timestamp"]
+    for notebook in submission.notebooks:
+        saved = scores["notebooks"].get(notebook.name)
+        if saved is None:
+            continue
+        handed_in = f"{notebook.name}.ipynb" in outcome.taken
+        notebook.late_submission_penalty = saved["late_penalty"]
+        for grade in notebook.grades:
+            if grade.name in saved["grades"]:
+                auto, needs_review = saved["grades"][grade.name]
+                grade.auto_score = auto
+                grade.needs_manual_grade = bool(
+                    needs_review or (handed_in and grade.manual_score is not None)
+                )
+        for comment in notebook.comments:
+            if comment.name in saved["comments"]:
+                comment.auto_comment = saved["comments"][comment.name]
+    gradebook.db.commit()
+
+
+def _submission(gradebook, student_id: str, assignment: str):
+    """The learner's submission, created (with empty grades) inside the open transaction.
+
+    nbgrader's ``add_student``/``add_submission`` commit on their own; creating the rows here
+    instead keeps a learner's first submission and its scores in one transaction.
+    """
+    from nbgrader.api import (
+        Comment,
+        Grade,
+        MissingEntry,
+        Student,
+        SubmittedAssignment,
+        SubmittedNotebook,
+    )
+
+    try:
+        return gradebook.find_submission(assignment, student_id)
+    except MissingEntry:
+        pass
+    with gradebook.db.no_autoflush:
+        try:
+            student = gradebook.find_student(student_id)
+        except MissingEntry:
+            student = Student(id=student_id)
+            gradebook.db.add(student)
+        submission = SubmittedAssignment(
+            assignment=gradebook.find_assignment(assignment), student=student
+        )
+        gradebook.db.add(submission)
+        for notebook in submission.assignment.notebooks:
+            submitted = SubmittedNotebook(notebook=notebook, assignment=submission)
+            rows = [submitted]
+            rows += [Grade(cell_id=c.id, notebook=submitted) for c in notebook.grade_cells]
+            rows += [Comment(cell_id=c.id, notebook=submitted) for c in notebook.solution_cells]
+            for cell in notebook.task_cells:
+                rows += [
+                    Comment(cell_id=cell.id, notebook=submitted),
+                    Grade(cell_id=cell.id, notebook=submitted),
+                ]
+            gradebook.db.add_all(rows)
+    gradebook.db.flush()
+    return submission
+
+
+# --------------------------------------------------------------------------- worker processes
+
+_WORKER: dict = {}
+
+
+def _die_with_parent(parent: int) -> None:
+    """A worker must not outlive a killed grader (it would keep writing a learner's folders)."""
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except OSError:  # not Linux: the worker notices a closed pipe instead
+        return
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _init_worker(course: str, parent: int) -> None:
+    _die_with_parent(parent)
+    # jsonschema imports an optional URI-format parser that costs ~1.5 s and that nbformat's
+    # validation never uses: a worker that starts without it starts twice as fast.
+    sys.modules.setdefault("rfc3987_syntax", None)
+    root = Path(course)
+    private = state_directory(root) / f"worker-{os.getpid()}.db"
+    url = f"sqlite:///{private}"
+    api = nbgrader_api(
+        root,
+        **{"CourseDirectory.submitted_directory": INTAKE_DIRECTORY, "CourseDirectory.db_url": url},
+    )
+    api.log.setLevel("ERROR")
+    _WORKER.update(course=root, private=private, url=url, api=api)
+
+
+def grade_submission(task: Task) -> Outcome:
+    """In a worker: take one submission in and autograde it into a fresh private gradebook."""
+    import resource
+
+    from nbgrader.api import Gradebook
+
+    course, private, url, api = (_WORKER[k] for k in ("course", "private", "url", "api"))
+    course_id = api.coursedir.course_id
+    clock = time.monotonic()
+    outcome = Outcome(task.student, task.assignment)
+    intake = take_in(
+        course / "submitted" / task.student / task.assignment,
+        course / "release" / task.assignment,
+        course / INTAKE_DIRECTORY / task.student / task.assignment,
+    )
+    outcome.notes, outcome.failures, outcome.taken = (
+        intake.notes,
+        list(intake.problems),
+        intake.taken,
+    )
+    if intake.taken:
+        shutil.copyfile(state_directory(course) / TEMPLATE, private)
+        if task.extension:
+            with Gradebook(url, course_id) as gradebook:
+                gradebook.add_student(task.student)
+                gradebook.add_submission(task.assignment, task.student, extension=task.extension)
+        ok, reason, transient = run_autograde(
+            api, course, task.student, task.assignment, intake.taken
+        )
+        if ok:
+            outcome.scores = read_scores(url, course_id, task.student, task.assignment)
+        else:
+            outcome.failures.append(reason)
+            outcome.transient = transient
+    outcome.seconds = time.monotonic() - clock
+    outcome.worker_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    outcome.kernel_rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return outcome
+
+
+# --------------------------------------------------------------------------- the pool
+
+
+def prepare(course: Path, main_url: str, course_id: str) -> None:
+    """Before a pooled batch: a fresh template gradebook, no private gradebooks left over."""
+    folder = state_directory(course)
+    for stale in folder.glob("worker-*.db"):
+        stale.unlink()
+    build_template(main_url, course_id, folder / TEMPLATE)
+
+
+def cleanup(course: Path) -> None:
+    folder = state_directory(course)
+    for path in [*folder.glob("worker-*.db"), folder / TEMPLATE]:
+        path.unlink(missing_ok=True)
+
+
+def run_pool(
+    course: Path,
+    tasks: list[Task],
+    workers: int,
+    on_start: Callable[[Task], None] | None = None,
+) -> Iterator[Outcome]:
+    """Grade ``tasks`` with ``workers`` processes, yielding each outcome as it arrives.
+
+    At most ``workers`` submissions are in flight, so if a worker process dies (the pool then
+    breaks) the ones it could have been grading are known: they are graded again once in a
+    fresh pool, and reported as failures if that pool breaks too.
+    """
+    context = multiprocessing.get_context("spawn")
+    pending = deque(tasks)
+    while pending:
+        executor = ProcessPoolExecutor(
+            max_workers=min(workers, len(pending)),
+            mp_context=context,
+            initializer=_init_worker,
+            initargs=(str(course), os.getpid()),
+        )
+        outstanding: dict = {}
+        broken = False
+        try:
+            while outstanding or (pending and not broken):
+                while pending and not broken and len(outstanding) < workers:
+                    task = pending.popleft()
+                    if on_start:
+                        on_start(task)
+                    outstanding[executor.submit(grade_submission, task)] = task
+                finished, _ = wait(outstanding, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    task = outstanding.pop(future)
+                    try:
+                        yield future.result()
+                    except BrokenProcessPool:
+                        broken = True
+                        task.lost_workers += 1
+                        if task.lost_workers < 2:
+                            pending.appendleft(task)
+                        else:
+                            yield Outcome(
+                                task.student,
+                                task.assignment,
+                                failures=["the grading process died while grading this submission"],
+                                transient=True,
+                            )
+                    except Exception as error:  # a bug of ours must not end the batch
+                        yield Outcome(
+                            task.student,
+                            task.assignment,
+                            failures=[f"{type(error).__name__}: {error}"],
+                            transient=True,
+                        )
+        finally:
+            executor.shutdown(wait=True, cancel_futures=True)

@@ -1,0 +1,40 @@
+"""``autograder report``: grades CSV and an HTML cohort report with item analysis."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from autograder.api.report import report
+from autograder.cli.output import console, course_errors
+
+NAME = "report"
+
+
+def command(
+    assignments: Annotated[list[str], typer.Argument(help="weeks to report (default: all)")] = None,
+    out: Annotated[
+        Path,
+        typer.Option("--out", help="folder for grades.csv and report.html (default: reports/)"),
+    ] = None,
+    root: Annotated[Path, typer.Option(help="course folder (default: found from the cwd)")] = None,
+    db_url: Annotated[
+        str, typer.Option("--db-url", help="gradebook to read (default: the course's)")
+    ] = None,
+) -> None:
+    """Write grades.csv and report.html: score distributions and per-exercise item analysis."""
+    with course_errors():
+        result = report(root=root, assignments=assignments or None, out_dir=out, db_url=db_url)
+    for week in result.weeks:
+        console.print(
+            f"{week.assignment}: {len(week.totals)} learners, "
+            f"mean {week.mean:.1f} / {week.max_score:g}"
+        )
+    for item in result.flagged():
+        console.print(
+            f"[yellow]flag[/yellow] {item.assignment} {item.exercise}: {', '.join(item.flags)}"
+        )
+    console.print(f"grades written to {result.csv_path}")
+    console.print(f"report written to {result.html_path}")
