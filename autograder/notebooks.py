@@ -27,6 +27,12 @@ def nbgrader_meta(cell: NotebookNode) -> dict:
     return cell.get("metadata", {}).get("nbgrader", {})
 
 
+def is_test_cell(cell: NotebookNode) -> bool:
+    """A graded code cell that is not an answer: the instructor's tests."""
+    meta = nbgrader_meta(cell)
+    return cell.get("cell_type") == "code" and bool(meta.get("grade")) and not meta.get("solution")
+
+
 def grade_id(cell: NotebookNode) -> str | None:
     return nbgrader_meta(cell).get("grade_id")
 

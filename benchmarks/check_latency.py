@@ -16,7 +16,8 @@ from jupyter_client import KernelManager
 
 from autograder import notebooks
 from autograder.course import source_assignments
-from autograder.grading.verdicts import checks_in, exercise_modules, is_test_cell
+from autograder.grading.verdicts import checks_in, exercise_modules
+from autograder.notebooks import is_test_cell
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = 0.3

@@ -21,13 +21,9 @@ from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool, Unicode
 
 from autograder.course import check_assignments, find_course_root, nbgrader_api
+from autograder.notebooks import is_test_cell
 
 HIDDEN_NOTICE = "# Hidden tests ran here when your notebook was graded; their code is not shown."
-
-
-def _is_test_cell(cell) -> bool:
-    meta = cell.get("metadata", {}).get("nbgrader", {})
-    return bool(meta.get("grade")) and not meta.get("solution") and cell.cell_type == "code"
 
 
 class HideHiddenTests(Preprocessor):
@@ -61,7 +57,7 @@ class HideHiddenTests(Preprocessor):
         return "\n".join(kept) if hid else source
 
     def preprocess_cell(self, cell, resources, index):
-        if not _is_test_cell(cell):
+        if not is_test_cell(cell):
             return cell, resources
         cell.source = self.hide(cell.source)
         for output in cell.get("outputs", []):

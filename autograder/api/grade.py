@@ -21,9 +21,9 @@ from autograder.api.pool import (
     prepare,
     run_autograde,
     run_pool,
+    taken_in,
 )
 from autograder.course import CourseError, check_assignments, find_course_root, nbgrader_api
-from autograder.grading.intake import take_in
 from autograder.notebooks import exercise_of
 
 GRADE_COLUMNS = (
@@ -204,16 +204,9 @@ def _grade_here(course: Path, todo, on_progress, finish) -> None:
         if on_progress:
             on_progress(student, assignment)
         clock = time.monotonic()
-        intake = take_in(
-            course / "submitted" / student / assignment,
-            course / "release" / assignment,
-            course / INTAKE_DIRECTORY / student / assignment,
-        )
-        outcome = Outcome(
-            student, assignment, intake.notes, list(intake.problems), taken=intake.taken
-        )
-        if intake.taken:
-            ok, reason, transient = run_autograde(api, course, student, assignment, intake.taken)
+        outcome = taken_in(course, student, assignment)
+        if outcome.taken:
+            ok, reason, transient = run_autograde(api, course, student, assignment, outcome.taken)
             if not ok:
                 outcome.failures.append(reason)
                 outcome.transient = transient

@@ -86,6 +86,16 @@ class Outcome:
     kernel_rss_mb: float = 0.0  # largest peak of the kernels and checkers it has started
 
 
+def taken_in(course: Path, student: str, assignment: str) -> Outcome:
+    """Take one submission in (into .intake/); its outcome so far: notes, problems, notebooks."""
+    intake = take_in(
+        course / "submitted" / student / assignment,
+        course / "release" / assignment,
+        course / INTAKE_DIRECTORY / student / assignment,
+    )
+    return Outcome(student, assignment, intake.notes, list(intake.problems), taken=intake.taken)
+
+
 # --------------------------------------------------------------------------- autograde, once
 
 
@@ -296,25 +306,15 @@ def grade_submission(task: Task) -> Outcome:
     course, private, url, api = (_WORKER[k] for k in ("course", "private", "url", "api"))
     course_id = api.coursedir.course_id
     clock = time.monotonic()
-    outcome = Outcome(task.student, task.assignment)
-    intake = take_in(
-        course / "submitted" / task.student / task.assignment,
-        course / "release" / task.assignment,
-        course / INTAKE_DIRECTORY / task.student / task.assignment,
-    )
-    outcome.notes, outcome.failures, outcome.taken = (
-        intake.notes,
-        list(intake.problems),
-        intake.taken,
-    )
-    if intake.taken:
+    outcome = taken_in(course, task.student, task.assignment)
+    if outcome.taken:
         shutil.copyfile(state_directory(course) / TEMPLATE, private)
         if task.extension:
             with Gradebook(url, course_id) as gradebook:
                 gradebook.add_student(task.student)
                 gradebook.add_submission(task.assignment, task.student, extension=task.extension)
         ok, reason, transient = run_autograde(
-            api, course, task.student, task.assignment, intake.taken
+            api, course, task.student, task.assignment, outcome.taken
         )
         if ok:
             outcome.scores = read_scores(url, course_id, task.student, task.assignment)

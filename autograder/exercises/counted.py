@@ -43,13 +43,10 @@ class ComparisonBudgetExercise(FunctionExercise):
             return (
                 f"{self.name} returned a list that is one of its inputs {where}; build a new list"
             )
-        expected = sorted(
-            (
-                (value, str(arg), pos)
-                for arg, values in enumerate(case.args)
-                for pos, value in enumerate(values)
-            ),
-            key=lambda item: (item[0], item[1], item[2]),
+        expected = sorted(  # by value; ties keep argument-then-position order
+            (value, str(arg), pos)
+            for arg, values in enumerate(case.args)
+            for pos, value in enumerate(values)
         )
         want_tags = [[arg, pos] for _, arg, pos in expected]
         if summary["tags"] != want_tags:

@@ -25,10 +25,6 @@ class WorkerGone(Exception):
     """The learner's process ended, hung or answered nonsense; the check fails."""
 
 
-class StepTimeout(Exception):
-    """One request ran out of time but the process stopped when interrupted."""
-
-
 def _exception(info: dict | None) -> BaseException | None:
     """A stand-in for the learner's exception: the nearest built-in class, same message."""
     if info is None:
@@ -87,29 +83,29 @@ class Worker:
         try:
             self.process.stdin.write(dumps({"op": op, **fields}) + "\n")
             self.process.stdin.flush()
-            line = self._read_line(limit)
-            if line is None:
-                self.process.send_signal(signal.SIGINT)
-                late = self._read_line(3)
-                over = "for all its checks" if limit >= budget else "for one step"
-                message = f"the notebook's code ran out of time ({limit:.0f} s {over})"
-                if late is None or limit >= budget:
-                    raise WorkerGone(message)
-                raise StepTimeout(message)
+        except OSError:
+            raise self._end("the notebook's code stopped the grading process") from None
+        line = self._read_line(limit)
+        if line is None:
+            self.process.send_signal(signal.SIGINT)
+            over = "for all its checks" if limit >= budget else "for one step"
+            message = f"the notebook's code ran out of time ({limit:.0f} s {over})"
+            if limit >= budget or self._read_line(3) is None:
+                raise self._end(message)
+            raise WorkerGone(message)  # interrupted in time: only this request fails
+        try:
             reply = loads(line)
-        except StepTimeout as slow:
-            raise WorkerGone(str(slow)) from None
-        except WorkerGone as gone:
-            self.close()
-            self.gone = str(gone)
-            raise
-        except (OSError, ValueError):
-            self.close()
-            self.gone = "the notebook's code stopped the grading process"
-            raise WorkerGone(self.gone) from None
+        except ValueError:
+            raise self._end("the notebook's code stopped the grading process") from None
         if "failed" in reply:
             raise WorkerGone(f"the grader could not run this check: {reply['failed']['message']}")
         return reply
+
+    def _end(self, reason: str) -> WorkerGone:
+        """Stop the process for good; this and every later request fail with ``reason``."""
+        self.close()
+        self.gone = reason
+        return WorkerGone(reason)
 
     def _read_line(self, seconds: float) -> str | None:
         """The next reply line, or None if none came in time."""
@@ -118,7 +114,7 @@ class Worker:
             return None
         line = stdout.readline()
         if not line:
-            raise WorkerGone("the notebook's code ended the grading process (exit or crash)")
+            raise self._end("the notebook's code ended the grading process (exit or crash)")
         return line
 
     def close(self) -> None:

@@ -23,6 +23,7 @@ from traitlets import Integer, Unicode
 from autograder.grading.confine import Limits
 from autograder.grading.remote import Missing, Worker, WorkerGone, answer
 from autograder.judges.errors import CheckFailed
+from autograder.notebooks import is_test_cell
 
 CHECK_METHODS = {"check": False, "check_hidden": True}
 EXERCISE_PACKAGE = "autograder.exercises"
@@ -34,11 +35,6 @@ class Check:
     exercise: str
     hidden: bool
     name: str  # the learner's name passed to the check
-
-
-def is_test_cell(cell) -> bool:
-    meta = cell.get("metadata", {}).get("nbgrader", {})
-    return cell.get("cell_type") == "code" and meta.get("grade") and not meta.get("solution")
 
 
 def exercise_modules(sources: list[str]) -> dict[str, str]:
@@ -87,10 +83,15 @@ def checks_in(source: str, aliases: dict[str, str]) -> list[Check] | None:
     return found or None
 
 
+def exercise_for(check: Check):
+    """The exercise object a check names, from the grader's own (real) week module."""
+    return getattr(importlib.import_module(check.module), check.exercise)
+
+
 def judge(check: Check, worker: Worker, cells: list[str]) -> str | None:
     """None when the check passes, else the message the learner reads."""
     try:
-        exercise = getattr(importlib.import_module(check.module), check.exercise)
+        exercise = exercise_for(check)
     except (ImportError, AttributeError):
         return f"the grader has no exercise {check.module}.{check.exercise}"
     try:
@@ -166,5 +167,4 @@ class TrustedVerdicts(NbGraderPreprocessor):
 
 
 def _passed_text(check: Check) -> str:
-    exercise = getattr(importlib.import_module(check.module), check.exercise)
-    return exercise.passed(hidden=check.hidden)
+    return exercise_for(check).passed(hidden=check.hidden)
