@@ -9,7 +9,16 @@ COURSE_ROOT = os.path.dirname(os.path.abspath(__file__))
 c.CourseDirectory.course_id = "ds-interview-loop"
 c.CourseDirectory.root = COURSE_ROOT
 c.CourseDirectory.db_url = "sqlite:///" + os.path.join(COURSE_ROOT, "gradebook.db")
-c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "*.db", "*.db-journal"]
+# key.py and key_*.py hold an assignment's answer key: never copied into release/.
+c.CourseDirectory.ignore = [
+    ".ipynb_checkpoints",
+    "*.pyc",
+    "__pycache__",
+    "*.db",
+    "*.db-journal",
+    "key.py",
+    "key_*.py",
+]
 # A local exchange folder, so a single-machine course needs no system-wide /srv/nbgrader.
 c.Exchange.root = os.path.join(COURSE_ROOT, ".exchange")
 

@@ -5,14 +5,14 @@ Used by ``autograder demo`` and by the tests that grade alternative and wrong an
 
 from __future__ import annotations
 
-import importlib
 import re
 from pathlib import Path
 
 import nbformat
 from nbformat import NotebookNode
 
-from autograder import notebooks
+from autograder import notebooks, registry
+from autograder.course import Course
 
 ANSWER_BANK = Path("tests") / "fixtures" / "answers"  # under the course root
 _SOLUTION = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.M)
@@ -46,25 +46,27 @@ def fill(release_nb: NotebookNode, answers: dict[str, str]) -> NotebookNode:
     return nb
 
 
-def answer_source(exercise_id: str, path: Path, week: str) -> str:
+def answer_source(assignment: registry.Assignment, exercise_id: str, path: Path) -> str:
     """The answer cell text for a bank file: ``.sql`` files become the exercise's query variable."""
     text = path.read_text(encoding="utf-8").strip("\n")
     if path.suffix == ".sql":
-        exercise = getattr(importlib.import_module(f"autograder.exercises.{week}"), exercise_id)
-        return f'{exercise.variable} = """\n{text}\n"""'
+        variable = assignment.exercise(exercise_id).answer_name
+        return f'{variable} = """\n{text}\n"""'
     return text
 
 
-def answer_bank(course: Path, week: str) -> dict[str, dict[str, str]]:
+def answer_bank(course: Course, week: str) -> dict[str, dict[str, str]]:
     """``{exercise_id: {answer_name: cell_source}}`` from the course's bank of answers.
 
     Files are named ``pass_*`` (must score full marks) or ``fail_*`` (must lose points).
     """
     bank = {}
-    for folder in sorted((course / ANSWER_BANK / week).glob("*")):
+    folders = sorted((course.root / ANSWER_BANK / week).glob("*"))
+    assignment = registry.load(course, week) if folders else None
+    for folder in folders:
         if folder.is_dir():
             bank[folder.name] = {
-                path.stem: answer_source(folder.name, path, week)
+                path.stem: answer_source(assignment, folder.name, path)
                 for path in sorted(folder.iterdir())
                 if path.suffix in (".py", ".sql", ".md")
             }

@@ -1,12 +1,18 @@
-"""Where the course is, what it holds, and an nbgrader API bound to it."""
+"""Where the course is, what it holds, and an nbgrader API bound to it.
+
+:class:`Course` is the course configuration, read once (by a command, from the working
+directory or ``--course``) and passed to whatever needs it.
+"""
 
 from __future__ import annotations
 
-import re
+import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 
 CONFIG_FILE = "nbgrader_config.py"
-ASSIGNMENT_PATTERN = re.compile(r"^week\d{2}$")
+SETTINGS_FILE = "course.toml"  # instructor-only settings: hidden seeds
+KEY_FILE = "key.py"  # an assignment's instructor-only exercise declarations (registry.py)
 
 
 class CourseError(Exception):
@@ -14,32 +20,56 @@ class CourseError(Exception):
 
 
 def find_course_root(start: str | Path | None = None) -> Path:
-    """The nearest folder at or above ``start`` (default: cwd) holding nbgrader_config.py.
-
-    Falls back to the checkout the package was installed from, so the commands also work from
-    outside the course.
-    """
+    """The nearest folder at or above ``start`` (default: cwd) holding nbgrader_config.py."""
     here = Path(start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         if (folder / CONFIG_FILE).is_file() and (folder / "source").is_dir():
             return folder
-    if start is None:
-        checkout = Path(__file__).resolve().parents[1]
-        if (checkout / CONFIG_FILE).is_file() and (checkout / "source").is_dir():
-            return checkout
     raise CourseError(
         f"no course found at or above {here}: run this from the course folder "
         f"(the one holding {CONFIG_FILE} and source/)"
     )
 
 
+@dataclass(frozen=True)
+class Course:
+    """The course configuration: where it is, its id, the store, the hidden seeds."""
+
+    root: Path
+    course_id: str
+    store_path: Path
+    hidden_seeds: tuple[int, ...]
+
+    @classmethod
+    def load(cls, start: str | Path | None = None) -> Course:
+        """Read the course at or above ``start`` (default: the working directory)."""
+        from traitlets.config.loader import PyFileConfigLoader
+
+        root = find_course_root(start)
+        config = PyFileConfigLoader(CONFIG_FILE, path=str(root)).load_config()
+        settings: dict = {}
+        if (root / SETTINGS_FILE).is_file():
+            try:
+                settings = tomllib.loads((root / SETTINGS_FILE).read_text(encoding="utf-8"))
+            except tomllib.TOMLDecodeError as error:
+                raise CourseError(f"{root / SETTINGS_FILE} is not valid TOML: {error}") from None
+        seeds = settings.get("grading", {}).get("hidden_seeds", [])
+        if not isinstance(seeds, list) or not all(isinstance(s, int) for s in seeds):
+            raise CourseError(f"[grading] hidden_seeds in {SETTINGS_FILE} must be a list of integers")
+        return cls(
+            root=root,
+            course_id=str(config.CourseDirectory.get("course_id", "") or root.name),
+            store_path=root / "data" / "store.db",
+            hidden_seeds=tuple(seeds),
+        )
+
+
 def source_assignments(root: Path) -> list[str]:
-    """Assignment ids in source/, in week order."""
-    return sorted(
-        p.name
-        for p in (root / "source").iterdir()
-        if p.is_dir() and ASSIGNMENT_PATTERN.match(p.name)
-    )
+    """Assignment ids in source/ (folders holding a key), in name order."""
+    folder = root / "source"
+    if not folder.is_dir():
+        return []
+    return sorted(p.name for p in folder.iterdir() if (p / KEY_FILE).is_file())
 
 
 def check_assignments(root: Path, wanted: list[str] | None) -> list[str]:

@@ -1,6 +1,6 @@
 """What a learner sees when a self-check fails: one line per problem, never a traceback wall.
 
-:func:`install` registers an IPython handler for the failures a learner expects — a check
+:func:`install` (called by :func:`autograder.load`) registers an IPython handler for the failures a learner expects — a check
 that failed, an answer not written yet — which prints them as short red lines. The kernel
 still reports an error, so nbgrader's Validate and grading count the cell as failed; any
 other exception keeps IPython's full traceback, because it is a bug worth reading.
@@ -8,8 +8,9 @@ other exception keeps IPython's full traceback, because it is a bug worth readin
 
 from __future__ import annotations
 
-import sys
+from collections.abc import Iterable
 
+from autograder.exercises.base import Exercise
 from autograder.judges.errors import CheckFailed
 
 RED, RESET = "\x1b[0;31m", "\x1b[0m"
@@ -18,14 +19,12 @@ NOT_WRITTEN = (
 )
 
 
+_answer_names: set[str] = set()
+
+
 def answer_names() -> set[str]:
-    """Functions and query variables the loaded week modules expect learners to define."""
-    names = set()
-    for module_name, module in list(sys.modules.items()):
-        if module_name.startswith("autograder.exercises.week"):
-            for exercise in getattr(module, "EXERCISES", ()):
-                names.add(getattr(exercise, "variable", None) or getattr(exercise, "name", None))
-    return names - {None}
+    """Functions and query variables the loaded assignments expect learners to define."""
+    return set(_answer_names)
 
 
 def lines_for(error: BaseException) -> list[str] | None:
@@ -52,8 +51,9 @@ def _handler(shell, etype, value, tb, tb_offset=None):
     return stb
 
 
-def install() -> bool:
+def install(exercises: Iterable[Exercise] = ()) -> bool:
     """Use the short messages in the running IPython kernel; False when there is none."""
+    _answer_names.update(exercise.answer_name for exercise in exercises)
     try:
         from IPython import get_ipython
     except ImportError:

@@ -8,14 +8,17 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder import notebooks
+from autograder import checkfile, notebooks, registry
 from autograder.course import (
     CONFIG_FILE,
+    SETTINGS_FILE,
+    Course,
     CourseError,
     check_assignments,
-    find_course_root,
     nbgrader_api,
 )
+from autograder.exercises.base import CompileError
+from autograder.grading.verdicts import unparsed_test_cells
 
 
 @dataclass
@@ -30,17 +33,45 @@ class ReleaseReport:
         return not self.out_of_date and not self.leaks
 
 
-def generate(root: Path, assignments: list[str]) -> list[Path]:
-    """Run nbgrader generate_assignment for each assignment in the course at ``root``."""
+def protocol_problems(course: Course, assignment: str) -> list[str]:
+    """Test cells of ``assignment`` the trusted verdicts could not judge, with the reason."""
+    problems = []
+    for path in sorted((course.root / "source" / assignment).glob("*.ipynb")):
+        nb = notebooks.read(path)
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        tests = [(notebooks.grade_id(c), c.source) for c in code if notebooks.is_test_cell(c)]
+        others = [c.source for c in code if not notebooks.is_test_cell(c)]
+        problems += [f"source/{assignment}/{path.name}: {p}" for p in unparsed_test_cells(others, tests)]
+    return problems
+
+
+def generate(root: Path | Course, assignments: list[str]) -> list[Path]:
+    """Release each assignment of the course: nbgrader's student notebooks and checks.json.
+
+    Refuses (CourseError) a test cell the grader could not judge outside the kernel, and an
+    exercise whose visible checks cannot be written as learner-side data.
+    """
+    course = root if isinstance(root, Course) else Course.load(root)
+    root = course.root
+    problems = [p for assignment in assignments for p in protocol_problems(course, assignment)]
+    if problems:
+        raise CourseError("cannot release:\n" + "\n".join(f"- {p}" for p in problems))
     api = nbgrader_api(root)
     written = []
     for assignment in assignments:
+        key = registry.load(course, assignment)
+        try:
+            checks = checkfile.compile_assignment(key)
+        except CompileError as error:
+            raise CourseError(f"cannot release {assignment}: {error}") from None
         result = api.generate_assignment(assignment, force=True, create=True)
         if not result["success"]:
             reason = (result.get("error") or result.get("log") or "").strip().splitlines()
             raise CourseError(
                 f"nbgrader could not generate {assignment}: {reason[-1] if reason else 'no reason given'}"
             )
+        check_path = root / "release" / assignment / checkfile.CHECK_FILE
+        check_path.write_text(checkfile.dumps(checks), encoding="utf-8")
         written += sorted((root / "release" / assignment).glob("*.ipynb"))
     return written
 
@@ -52,23 +83,26 @@ def release(
 
     Either way the result is checked for leaked solutions, hidden tests and mark schemes.
     """
-    course = find_course_root(root)
-    wanted = check_assignments(course, assignments)
+    course = Course.load(root)
+    wanted = check_assignments(course.root, assignments)
     report = ReleaseReport(wanted)
     if check:
         with tempfile.TemporaryDirectory(prefix="release-check-") as scratch:
             copy = Path(scratch)
-            shutil.copy2(course / CONFIG_FILE, copy / CONFIG_FILE)
+            for name in (CONFIG_FILE, SETTINGS_FILE):
+                if (course.root / name).is_file():
+                    shutil.copy2(course.root / name, copy / name)
             for assignment in wanted:
-                shutil.copytree(course / "source" / assignment, copy / "source" / assignment)
-            generate(copy, wanted)
+                shutil.copytree(course.root / "source" / assignment, copy / "source" / assignment)
+            # the copy compiles against the course's own store
+            generate(Course(copy, course.course_id, course.store_path, course.hidden_seeds), wanted)
             for assignment in wanted:
                 report.out_of_date += _differences(
-                    copy / "release" / assignment, course / "release" / assignment
+                    copy / "release" / assignment, course.root / "release" / assignment
                 )
     else:
         report.notebooks = generate(course, wanted)
-    report.leaks = find_leaks(course, wanted)
+    report.leaks = find_leaks(course.root, wanted)
     return report
 
 

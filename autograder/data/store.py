@@ -2,10 +2,11 @@
 
 ``build_store`` writes the five tables (employees, customers, products, orders, order_items)
 from one seed. The visible database ``data/store.db`` is built with ``STORE_SEED``; graders
-build small variants from ``HIDDEN_SEEDS`` with ``edge_cases=True``, which plants the traps
-listed in ``_plant_*`` on top of the generated data. ``connect`` is the one way learners and
-checks open the shipped file (read-only). Rebuild the shipped file with
-``python -m autograder.data.store``; ``data/README.md`` is its data card.
+build small variants from the course's hidden seeds (instructor-only, in ``course.toml``)
+with ``edge_cases=True``, which plants the traps listed in ``_plant_*`` on top of the
+generated data. ``connect`` is the one way learners and checks open the shipped file
+(read-only). Rebuild the shipped file with ``python -m autograder.data.store --out
+data/store.db``; ``data/README.md`` is its data card.
 
 Everything random comes from ``numpy.random.default_rng(seed)`` (split into independent
 streams with ``spawn``), so the same seed, size and edge_cases give identical table contents.
@@ -25,11 +26,10 @@ from pathlib import Path
 import numpy as np
 
 STORE_SEED: int = 2020
-HIDDEN_SEEDS: tuple[int, ...] = (7001, 7002, 7003)
 TABLES: tuple[str, ...] = ("employees", "customers", "products", "orders", "order_items")
 
 SIZES = ("full", "small")
-_SHIPPED = Path(__file__).resolve().parents[2] / "data" / "store.db"
+SHIPPED = Path("data") / "store.db"  # under a course root
 _CACHE_FOLDER = "ds-interview-loop"
 
 SCHEMA = """
@@ -916,10 +916,18 @@ def build_store(
     return None
 
 
-def store_path() -> Path:
-    """The shipped database, or (outside a source checkout) a copy built once in a user cache."""
-    if _SHIPPED.exists():
-        return _SHIPPED
+def store_path(start: Path | None = None) -> Path:
+    """The store a notebook opens: ``$AUTOGRADER_STORE``, else the nearest ``data/store.db``
+    at or above ``start`` (default: the working directory, so a notebook in a course finds
+    the course's copy), else one built once from ``STORE_SEED`` in a user cache (a learner
+    with only the installed package and a released folder).
+    """
+    if os.environ.get("AUTOGRADER_STORE"):
+        return Path(os.environ["AUTOGRADER_STORE"])
+    here = Path(start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / SHIPPED).is_file():
+            return folder / SHIPPED
     cache_root = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     cached = Path(cache_root) / _CACHE_FOLDER / f"store-{STORE_SEED}.db"
     if not cached.exists():
@@ -961,7 +969,7 @@ def table_digest(conn: sqlite3.Connection) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Rebuild the store database and describe it.")
-    parser.add_argument("--out", type=Path, default=_SHIPPED, help="where to write the file")
+    parser.add_argument("--out", type=Path, default=SHIPPED, help="where to write the file (default: data/store.db)")
     parser.add_argument("--seed", type=int, default=STORE_SEED)
     parser.add_argument("--size", choices=SIZES, default="full")
     parser.add_argument("--edge-cases", action="store_true")

@@ -1,8 +1,27 @@
-"""Declarative exercises, one module per week; notebooks import the week they belong to.
+"""Declarative exercise types: what a course's keys declare its exercises with.
 
-Importing a week in a notebook also switches its kernel to short self-check messages.
+A week's key (``source/<week>/key.py``) imports what it needs from here; importing this
+package has no side effects (a notebook's ``autograder.load`` registers the self-check
+messages).
 """
 
-from autograder import selfcheck
+from autograder.exercises.base import CompileError, Exercise
+from autograder.exercises.counted import ComparisonBudgetExercise
+from autograder.exercises.function import Case, FunctionExercise, Mistake, produces
+from autograder.exercises.numeric import NumericExercise, Probe, produces_close
+from autograder.exercises.sql import SqlExercise, SqlMistake
 
-selfcheck.install()
+__all__ = [
+    "Case",
+    "ComparisonBudgetExercise",
+    "CompileError",
+    "Exercise",
+    "FunctionExercise",
+    "Mistake",
+    "NumericExercise",
+    "Probe",
+    "SqlExercise",
+    "SqlMistake",
+    "produces",
+    "produces_close",
+]

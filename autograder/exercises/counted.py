@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
+from typing import Any
 
-from autograder.exercises.function import Case, FunctionExercise, _call_text
-from autograder.judges.counting import counted_call
+from autograder.exercises.answer import FunctionAnswer
+from autograder.exercises.function import Case, FunctionExercise, args_key, call_text
 
 
 class ComparisonBudgetExercise(FunctionExercise):
@@ -24,10 +24,11 @@ class ComparisonBudgetExercise(FunctionExercise):
         self.budget = budget
         self.budget_note = budget_note
 
-    def _judge_case(self, func: Callable, case: Case, *, hidden: bool, index: int) -> str | None:
+    def _judge_case(
+        self, func: FunctionAnswer, case: Case, *, hidden: bool, index: int
+    ) -> str | None:
         where = self._where(case, hidden=hidden, index=index)
-        run = getattr(func, "counted_call", None)  # an answer judged in another process
-        summary = (run or partial(counted_call, func))(case.args, banned=self.banned)
+        summary = func.counted(case.args, banned=self.banned)
         if summary.get("banned"):
             return summary["banned"]
         if summary["error"] is not None:
@@ -86,5 +87,21 @@ class ComparisonBudgetExercise(FunctionExercise):
                 "element from the left list first (use <= when comparing left to right)"
             )
         if not hidden:
-            return f"{_call_text(self.name, case.args)} returned {got_values!r}; expected {want_values!r}"
+            return f"{call_text(self.name, case.args)} returned {got_values!r}; expected {want_values!r}"
         return f"{self.name} returned the elements in the wrong order {where}"
+
+    # ------------------------------------------------------------------ learner-side data
+
+    def learner_data(self) -> dict[str, Any]:
+        data = super().learner_data()
+        budgets = {args_key(case.args): self.budget(case.args) for case in self.cases(hidden=False)}
+        data.update(budgets=budgets, budget_note=self.budget_note)
+        return data
+
+    @classmethod
+    def from_learner_data(cls, data: dict[str, Any]) -> ComparisonBudgetExercise:
+        exercise = super().from_learner_data(data)
+        budgets = data["budgets"]
+        exercise.budget = lambda args: budgets[args_key(args)]
+        exercise.budget_note = data["budget_note"]
+        return exercise

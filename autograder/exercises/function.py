@@ -2,50 +2,118 @@
 
 from __future__ import annotations
 
+import builtins
 import copy
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from autograder.exercises.base import Exercise
-from autograder.judges.calls import (
-    BannedCall,
-    CallOutcome,
-    banned_references,
-    call_on_copies,
-    code_names,
-)
+from autograder.exercises.answer import Answer, FunctionAnswer
+from autograder.exercises.base import CompileError, Exercise
+from autograder.grading.codec import decode, encode
+from autograder.judges.arrays import describe_close
+from autograder.judges.calls import BannedCall, CallOutcome
 from autograder.judges.errors import CheckFailed
 from autograder.judges.values import describe_difference
+
+_NOT_GIVEN: Any = object()
 
 
 @dataclass(frozen=True)
 class Case:
-    """One call of the learner's function. ``label`` describes a hidden case without its data."""
+    """One call of the learner's function. ``label`` describes a hidden case without its data.
+
+    ``expected`` is filled only in a learner-side exercise, where there is no reference.
+    """
 
     args: tuple
     label: str = ""
     raises: type[Exception] | None = None
+    expected: Any = _NOT_GIVEN
+
+
+def args_key(args: tuple) -> str:
+    """A stable text for a case's arguments, to find what was recorded for them."""
+    return json.dumps(encode(tuple(args)), sort_keys=True)
+
+
+@dataclass(frozen=True)
+class Produces:
+    """``Mistake.matches`` for a wrong answer that is a variant of the reference.
+
+    The learner's result matches when it equals what ``wrong`` returns: within ``tol``
+    (:func:`describe_difference`), or within ``close = (atol, rtol)`` (:func:`describe_close`).
+    Several variants (``also``) may explain one mistake, e.g. a degree off by one either way.
+    """
+
+    wrong: Callable
+    tol: float = 1e-9
+    close: tuple[float, float] | None = None
+    also: tuple[Callable, ...] = ()
+
+    def outputs(self, args: tuple) -> list[Any]:
+        found = []
+        for variant in (self.wrong, *self.also):
+            try:
+                found.append(variant(*copy.deepcopy(args)))
+            except Exception:
+                continue  # a variant that cannot run on these arguments explains nothing
+        return found
+
+    def same(self, result: Any, output: Any) -> bool:
+        try:
+            if self.close is not None:
+                return describe_close(result, output, atol=self.close[0], rtol=self.close[1]) is None
+            return describe_difference(result, output, tol=self.tol) is None
+        except Exception:
+            return False
+
+    def __call__(self, args: tuple, result: Any) -> bool:
+        return any(self.same(result, output) for output in self.outputs(args))
+
+    def record(self, args: tuple) -> list[Any]:
+        """Learner-side data: the variants' outputs on ``args``, and how to compare."""
+        return [
+            {"value": encode(output), "tol": self.tol, "close": self.close}
+            for output in self.outputs(args)
+        ]
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """A learner-side ``Mistake.matches``: the wrong outputs recorded per visible case."""
+
+    outputs: dict[str, list[dict]]
+
+    def __call__(self, args: tuple, result: Any) -> bool:
+        for item in self.outputs.get(args_key(args), ()):
+            close = tuple(item["close"]) if item["close"] is not None else None
+            if Produces(_no_variant, item["tol"], close).same(result, decode(item["value"])):
+                return True
+        return False
+
+
+def _no_variant(*_args: Any) -> Any:
+    raise TypeError("a recorded mistake has no code")
 
 
 @dataclass(frozen=True)
 class Mistake:
-    """A recognised wrong answer: ``matches(args, result)`` is True when it explains ``result``."""
+    """A recognised wrong answer: ``matches(args, result)`` is True when it explains ``result``.
+
+    Declare it with :func:`produces` (or :func:`~autograder.exercises.numeric.produces_close`)
+    so it can be recorded for the learner's self-check; any other predicate is judged only
+    when grading.
+    """
 
     message: str
     matches: Callable[[tuple, Any], bool]
 
 
-def produces(wrong: Callable, *, tol: float = 1e-9) -> Callable[[tuple, Any], bool]:
+def produces(wrong: Callable, *, tol: float = 1e-9, also: tuple[Callable, ...] = ()) -> Produces:
     """A ``Mistake.matches`` saying the learner's result is what ``wrong`` returns."""
-
-    def matches(args: tuple, result: Any) -> bool:
-        try:
-            return describe_difference(result, wrong(*copy.deepcopy(args)), tol=tol) is None
-        except Exception:
-            return False
-
-    return matches
+    return Produces(wrong, tol=tol, also=tuple(also))
 
 
 def _short(value: Any) -> str:
@@ -56,8 +124,18 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 and "\n" not in text else text.replace("\n", " ")[:57] + "..."
 
 
-def _call_text(name: str, args: tuple) -> str:
+def call_text(name: str, args: tuple) -> str:
+    """How a visible call is quoted in messages: ``name(arg, ...)``, arguments shortened."""
     return f"{name}({', '.join(_short(a) for a in args)})"
+
+
+def _exception_type(name: str | None) -> type[Exception] | None:
+    if name is None:
+        return None
+    found = getattr(builtins, name, None)
+    if isinstance(found, type) and issubclass(found, Exception):
+        return found
+    raise ValueError(f"a check file names an unknown exception {name!r}")
 
 
 class FunctionExercise(Exercise):
@@ -88,30 +166,42 @@ class FunctionExercise(Exercise):
         self.banned_methods = banned_methods  # method names the code must not use
         self.tol = tol
 
-    def _judge(self, answer: Any, *, hidden: bool) -> None:
-        if not callable(answer):
+    @property
+    def answer_name(self) -> str:
+        return self.name
+
+    def cases(self, *, hidden: bool) -> tuple:
+        cases = self.hidden if hidden else self.visible
+        return cases() if callable(cases) else cases  # data-backed cases are built on first use
+
+    def judge(self, answer: Answer, *, hidden: bool) -> None:
+        if not isinstance(answer, FunctionAnswer):
             raise CheckFailed(f"{self.name} must be a function; it is a {type(answer).__name__}")
-        used = code_names(answer) & set(self.banned_methods)
+        used = answer.names() & set(self.banned_methods)
         if used:
             raise CheckFailed(
                 f"{self.name} calls {', '.join(sorted(used))}(); this exercise asks you to compute it yourself"
             )
-        banned = banned_references(answer, self.banned)
+        banned = answer.banned_reference(self.banned)
         if banned:
             raise CheckFailed(
                 f"{self.name} uses {banned}(); this exercise asks you to compute it yourself"
             )
-        cases = self.hidden if hidden else self.visible
-        cases = cases() if callable(cases) else cases  # data-backed cases are built on first use
-        for index, case in enumerate(cases, start=1):
+        for index, case in enumerate(self.cases(hidden=hidden), start=1):
             problem = self._judge_case(answer, case, hidden=hidden, index=index)
             if problem:
                 raise CheckFailed(problem)
 
+    def expected(self, case: Case) -> Any:
+        """What the reference returns for ``case`` (recorded in a learner-side exercise)."""
+        if case.expected is not _NOT_GIVEN:
+            return copy.deepcopy(case.expected)
+        return self.reference(*copy.deepcopy(case.args))
+
     def _where(self, case: Case, *, hidden: bool, index: int) -> str:
         if hidden:
             return f"on hidden case {index}" + (f" ({case.label})" if case.label else "")
-        return f"for {_call_text(self.name, case.args)}"
+        return f"for {call_text(self.name, case.args)}"
 
     def _raised(self, error: Exception, where: str) -> str:
         """What to tell a learner whose function raised where it should have returned."""
@@ -119,9 +209,9 @@ class FunctionExercise(Exercise):
             return f"{self.name} is not written yet: replace `raise NotImplementedError()` with your code"
         return f"{self.name} raised {type(error).__name__}: {error} {where}"
 
-    def _call(self, func: Callable, args: tuple) -> tuple[CallOutcome, list[str]]:
+    def _call(self, func: FunctionAnswer, args: tuple) -> tuple[CallOutcome, list[str]]:
         """Call on copies; the list holds warnings that fail the answer (none by default)."""
-        return call_on_copies(func, args, banned=self.banned), []
+        return func.call(args, banned=self.banned), []
 
     def _compare(self, result: Any, expected: Any) -> str | None:
         return describe_difference(result, expected, tol=self.tol)
@@ -132,7 +222,9 @@ class FunctionExercise(Exercise):
             "computation numerically safe so no overflow or invalid value occurs"
         )
 
-    def _judge_case(self, func: Callable, case: Case, *, hidden: bool, index: int) -> str | None:
+    def _judge_case(
+        self, func: FunctionAnswer, case: Case, *, hidden: bool, index: int
+    ) -> str | None:
         where = self._where(case, hidden=hidden, index=index)
         try:
             outcome, warned = self._call(func, case.args)
@@ -154,7 +246,7 @@ class FunctionExercise(Exercise):
             return self._raised(outcome.error, where)
         if warned:
             return self._warned(warned, where)
-        expected = self.reference(*copy.deepcopy(case.args))
+        expected = self.expected(case)
         problem = self._compare(outcome.result, expected)
         if problem is None:
             return None
@@ -167,8 +259,68 @@ class FunctionExercise(Exercise):
             if case.label:  # a case too big to print names itself
                 message = f"{self.name} returned {got} on {case.label}; expected {want}"
             else:
-                message = f"{_call_text(self.name, case.args)} returned {got}; expected {want}"
+                message = f"{call_text(self.name, case.args)} returned {got}; expected {want}"
         for mistake in self.mistakes:
             if mistake.matches(case.args, outcome.result):
                 return f"{message} — {mistake.message}"
         return message
+
+    # ------------------------------------------------------------------ learner-side data
+
+    def learner_data(self) -> dict[str, Any]:
+        data = super().learner_data()
+        cases = [self._case_data(case) for case in self.cases(hidden=False)]
+        mistakes = []
+        for mistake in self.mistakes:
+            if not isinstance(mistake.matches, Produces):
+                continue  # a predicate is code: it names the mistake only when grading
+            outputs = {
+                args_key(case.args): mistake.matches.record(case.args)
+                for case in self.cases(hidden=False)
+                if isinstance(case, Case) and case.raises is None
+            }
+            mistakes.append({"message": mistake.message, "outputs": outputs})
+        data.update(
+            name=self.name,
+            visible=cases,
+            mistakes=mistakes,
+            banned=list(self.banned),
+            banned_methods=list(self.banned_methods),
+            tol=self.tol,
+        )
+        return data
+
+    def _case_data(self, case: Any) -> dict[str, Any]:
+        if not isinstance(case, Case):
+            raise CompileError(
+                f"the visible check {getattr(case, 'label', case)!r} is code, not a case; "
+                "declare visible checks as Case(...) (or a probe type that records itself)"
+            )
+        return {
+            "args": encode(tuple(case.args)),
+            "label": case.label,
+            "raises": case.raises.__name__ if case.raises else None,
+            "expected": None if case.raises else encode(self.expected(case)),
+        }
+
+    @classmethod
+    def from_learner_data(cls, data: dict[str, Any]) -> FunctionExercise:
+        exercise = super().from_learner_data(data)
+        exercise.name = data["name"]
+        exercise.reference = None
+        exercise.visible = tuple(cls._case_from(item) for item in data["visible"])
+        exercise.hidden = ()
+        exercise.mistakes = tuple(
+            Mistake(item["message"], Recorded(item["outputs"])) for item in data["mistakes"]
+        )
+        exercise.banned = tuple(data["banned"])
+        exercise.banned_methods = tuple(data["banned_methods"])
+        exercise.tol = data["tol"]
+        return exercise
+
+    @classmethod
+    def _case_from(cls, item: dict[str, Any]) -> Case:
+        expected = _NOT_GIVEN if item["expected"] is None else decode(item["expected"])
+        return Case(
+            decode(item["args"]), item["label"], _exception_type(item["raises"]), expected
+        )

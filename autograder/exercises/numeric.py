@@ -7,20 +7,21 @@ overflowing ``exp``), and its cases may be :class:`Probe` s: checks that call th
 function themselves — many times, on generated data — and judge properties of the results
 (coverage of an interval, a loss that never goes up) rather than one expected value.
 
-Learner functions are only ever called through
-:func:`~autograder.judges.calls.call_on_copies`, with plain values as arguments.
+Learner functions are only ever called through their
+:class:`~autograder.exercises.answer.FunctionAnswer`, with plain values as arguments.
 """
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from autograder.exercises.function import Case, FunctionExercise
+from autograder.exercises.answer import FunctionAnswer
+from autograder.exercises.base import CompileError
+from autograder.exercises.function import Case, FunctionExercise, Produces
 from autograder.judges.arrays import describe_close, numeric_warnings
-from autograder.judges.calls import BannedCall, CallOutcome, call_on_copies
+from autograder.judges.calls import BannedCall, CallOutcome
 
 
 @dataclass(frozen=True)
@@ -37,23 +38,47 @@ class Probe:
     run: Callable[[Callable[..., Any]], str | None]
 
 
+class DataProbe:
+    """A probe that can be written as learner-side data, so a visible check may use it.
+
+    Like :class:`Probe` it has a ``label`` and ``run(call)``, but ``run`` is the engine's
+    code and everything else is plain values (what the reference contributes is computed
+    when the key is compiled and stored as data). ``learner_data()`` returns those values;
+    ``from_learner_data`` rebuilds the probe from them.
+    """
+
+    label: str
+
+    def run(self, call: Callable[..., Any]) -> str | None:
+        raise NotImplementedError
+
+    _types: dict[str, type[DataProbe]] = {}
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        DataProbe._types[cls.__name__] = cls
+
+    def learner_data(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    @classmethod
+    def from_learner_data(cls, data: dict[str, Any]) -> DataProbe:
+        raise NotImplementedError
+
+    @staticmethod
+    def rebuild(item: dict[str, Any]) -> DataProbe:
+        return DataProbe._types[item["probe"]].from_learner_data(item["data"])
+
+
 class ProbeStopped(Exception):
     """The learner's function failed during a probe; the message says how."""
 
 
 def produces_close(
-    wrong: Callable, *, atol: float = 1e-9, rtol: float = 0.0
-) -> Callable[[tuple, Any], bool]:
+    wrong: Callable, *, atol: float = 1e-9, rtol: float = 0.0, also: tuple[Callable, ...] = ()
+) -> Produces:
     """A ``Mistake.matches`` saying the result is what ``wrong`` returns, within tolerances."""
-
-    def matches(args: tuple, result: Any) -> bool:
-        try:
-            expected = wrong(*copy.deepcopy(args))
-            return describe_close(result, expected, atol=atol, rtol=rtol) is None
-        except Exception:
-            return False
-
-    return matches
+    return Produces(wrong, close=(atol, rtol), also=tuple(also))
 
 
 class NumericExercise(FunctionExercise):
@@ -81,22 +106,22 @@ class NumericExercise(FunctionExercise):
         self.atol = atol
         self.rtol = rtol
         self.quiet = quiet
-        self.compare = compare or (
-            lambda got, want: describe_close(got, want, atol=atol, rtol=rtol)
-        )
+        self.compare = compare  # None: describe_close with atol and rtol
 
     def _compare(self, result: Any, expected: Any) -> str | None:
-        return self.compare(result, expected)
+        if self.compare is not None:
+            return self.compare(result, expected)
+        return describe_close(result, expected, atol=self.atol, rtol=self.rtol)
 
     # ------------------------------------------------------------------------ calling
 
-    def _call(self, func: Callable, args: tuple) -> tuple[CallOutcome, list[str]]:
+    def _call(self, func: FunctionAnswer, args: tuple) -> tuple[CallOutcome, list[str]]:
         """Call on copies; also report floating-point warnings raised during the call.
 
         The warnings come back with the outcome, so this works when the call runs in the
         grader's confined worker too.
         """
-        outcome = call_on_copies(func, args, banned=self.banned)
+        outcome = func.call(args, banned=self.banned)
         return outcome, numeric_warnings(outcome.warnings) if self.quiet else []
 
     def _where(self, case: Case, *, hidden: bool, index: int) -> str:
@@ -104,17 +129,19 @@ class NumericExercise(FunctionExercise):
             return f"on {case.label}"
         return super()._where(case, hidden=hidden, index=index)
 
-    def _where_probe(self, probe: Probe, *, hidden: bool, index: int) -> str:
+    def _where_probe(self, probe: Probe | DataProbe, *, hidden: bool, index: int) -> str:
         return f"on hidden case {index} ({probe.label})" if hidden else f"on {probe.label}"
 
     # ------------------------------------------------------------------------ judging
 
-    def _judge_case(self, func: Callable, case: Any, *, hidden: bool, index: int) -> str | None:
-        if isinstance(case, Probe):
+    def _judge_case(
+        self, func: FunctionAnswer, case: Any, *, hidden: bool, index: int
+    ) -> str | None:
+        if isinstance(case, Probe | DataProbe):
             return self._judge_probe(func, case, hidden=hidden, index=index)
         return super()._judge_case(func, case, hidden=hidden, index=index)
 
-    def _judge_probe(self, func: Callable, probe: Probe, *, hidden: bool, index: int) -> str | None:
+    def _judge_probe(self, func: FunctionAnswer, probe: Probe | DataProbe, *, hidden: bool, index: int) -> str | None:
         where = self._where_probe(probe, hidden=hidden, index=index)
 
         def call(*args: Any) -> Any:
@@ -138,3 +165,33 @@ class NumericExercise(FunctionExercise):
         except ProbeStopped as stopped:
             return str(stopped)
         return f"{self.name} {problem} {where}" if problem else None
+
+    # ------------------------------------------------------------------ learner-side data
+
+    def _case_data(self, case: Any) -> dict[str, Any]:
+        if isinstance(case, DataProbe):
+            return {"probe": type(case).__name__, "data": case.learner_data()}
+        return super()._case_data(case)
+
+    @classmethod
+    def _case_from(cls, item: dict[str, Any]) -> Any:
+        if "probe" in item:
+            return DataProbe.rebuild(item)
+        return super()._case_from(item)
+
+    def learner_data(self) -> dict[str, Any]:
+        if self.compare is not None:
+            raise CompileError(
+                "its compare function is code; use the tolerance comparison (atol, rtol) so "
+                "the learner's self-check can judge results"
+            )
+        data = super().learner_data()
+        data.update(atol=self.atol, rtol=self.rtol, quiet=self.quiet)
+        return data
+
+    @classmethod
+    def from_learner_data(cls, data: dict[str, Any]) -> NumericExercise:
+        exercise = super().from_learner_data(data)
+        exercise.atol, exercise.rtol, exercise.quiet = data["atol"], data["rtol"], data["quiet"]
+        exercise.compare = None
+        return exercise

@@ -4,29 +4,53 @@ from __future__ import annotations
 
 import functools
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
-from autograder.data.store import HIDDEN_SEEDS, build_store, connect
+import pandas as pd
+
+from autograder.data.store import build_store, connect
+from autograder.exercises import context
+from autograder.exercises.answer import Answer
 from autograder.exercises.base import Exercise
 from autograder.judges.errors import CheckFailed
-from autograder.judges.sql import Database, compare_results, guarded, run_query
+from autograder.judges.sql import (
+    Database,
+    compare_results,
+    fingerprint,
+    guarded,
+    run_query,
+    table_data,
+    table_from,
+)
 
 HIDDEN_VARIANTS = 2  # hidden databases per check: more catches more, each costs a build
 
 
-@functools.lru_cache(maxsize=1)
 def visible_database() -> Database:
-    return Database("the store database", guarded(connect(readonly=True)))
+    """The store the visible checks use (the course's, or the learner's own copy)."""
+    return _open_store(context.store())
 
 
-@functools.lru_cache(maxsize=1)
-def hidden_databases() -> tuple[Database, ...]:
-    """Small variants with planted edge cases, built now from seeds other than the visible one."""
+@functools.lru_cache(maxsize=2)
+def _open_store(path: Path) -> Database:
+    return Database("the store database", guarded(connect(path, readonly=True)))
+
+
+@functools.lru_cache(maxsize=4)
+def _store_variants(seeds: tuple[int, ...]) -> tuple[Database, ...]:
     databases = []
-    for number, seed in enumerate(HIDDEN_SEEDS[:HIDDEN_VARIANTS], start=1):
+    for number, seed in enumerate(seeds, start=1):
         conn: sqlite3.Connection = build_store(":memory:", seed=seed, size="small", edge_cases=True)
         databases.append(Database(f"hidden database {number}", guarded(conn), hidden=True))
     return tuple(databases)
+
+
+def hidden_databases() -> tuple[Database, ...]:
+    """Small store variants with planted edge cases, built from the course's hidden seeds."""
+    return _store_variants(context.hidden_seeds()[:HIDDEN_VARIANTS])
 
 
 @dataclass(frozen=True)
@@ -38,6 +62,13 @@ class SqlMistake:
 
 
 class SqlExercise(Exercise):
+    """A query judged on the visible store and on hidden databases.
+
+    ``hidden_databases`` builds the hidden databases at grading time (default: store
+    variants with the planted traps, from the course's hidden seeds); a week with traps of
+    its own passes a builder that plants them.
+    """
+
     kind = "sql"
 
     def __init__(
@@ -50,6 +81,7 @@ class SqlExercise(Exercise):
         order_note: str = "",
         mistakes: tuple[SqlMistake, ...] = (),
         hints: tuple[str, ...] = (),
+        hidden_databases: Callable[[], tuple[Database, ...]] = hidden_databases,
     ):
         super().__init__(id, hints=hints)
         self.variable = variable
@@ -57,15 +89,23 @@ class SqlExercise(Exercise):
         self.ordered = ordered
         self.order_note = order_note
         self.mistakes = mistakes
+        self.hidden_databases = hidden_databases
+        self._recorded: dict[str, Any] | None = None  # learner side: results on the store
 
-    def _judge(self, answer: object, *, hidden: bool) -> None:
-        databases = hidden_databases() if hidden else (visible_database(),)
+    @property
+    def answer_name(self) -> str:
+        return self.variable
+
+    def judge(self, answer: Answer, *, hidden: bool) -> None:
+        databases = self.hidden_databases() if hidden else (visible_database(),)
         for database in databases:
             problems = self.problems_on(answer, database)
             if problems:
                 raise CheckFailed(problems)
 
-    def expected_on(self, database: Database):
+    def expected_on(self, database: Database) -> pd.DataFrame:
+        if self._recorded is not None:
+            return self._recorded["expected"]
         return _reference_result(self.reference, database)
 
     def problems_on(self, answer: object, database: Database) -> list[str]:
@@ -82,20 +122,66 @@ class SqlExercise(Exercise):
             problems += self._recognise(got, database)
         return problems
 
-    def _recognise(self, got, database: Database) -> list[str]:
+    def _mistake_results(self, database: Database) -> list[tuple[str, pd.DataFrame]]:
+        found = []
         for mistake in self.mistakes:
-            wrong = _reference_result(mistake.query, database)
+            try:
+                found.append((mistake.message, _reference_result(mistake.query, database)))
+            except CheckFailed:
+                continue  # a mistake query that cannot run here explains nothing
+        return found
+
+    def _recognise(self, got, database: Database) -> list[str]:
+        if self._recorded is not None:
+            seen = fingerprint(got, ordered=self.ordered)
+            for message, known in self._recorded["mistakes"]:
+                if known == seen:
+                    return [f"looks like {message}"]
+            return []
+        for message, wrong in self._mistake_results(database):
             same = not compare_results(got, wrong, where="", hidden=True, ordered=self.ordered)
             if same:
-                return [f"looks like {mistake.message}"]
+                return [f"looks like {message}"]
         return []
 
+    # ------------------------------------------------------------------ learner-side data
 
-_RESULTS: dict[tuple[str, str], object] = {}
+    def learner_data(self) -> dict[str, Any]:
+        data = super().learner_data()
+        store = visible_database()
+        data.update(
+            variable=self.variable,
+            ordered=self.ordered,
+            order_note=self.order_note,
+            expected=table_data(self.expected_on(store)),
+            mistakes=[
+                {"message": message, "fingerprint": fingerprint(result, ordered=self.ordered)}
+                for message, result in self._mistake_results(store)
+            ],
+        )
+        return data
+
+    @classmethod
+    def from_learner_data(cls, data: dict[str, Any]) -> SqlExercise:
+        exercise = super().from_learner_data(data)
+        exercise.variable = data["variable"]
+        exercise.reference = None
+        exercise.ordered = data["ordered"]
+        exercise.order_note = data["order_note"]
+        exercise.mistakes = ()
+        exercise.hidden_databases = hidden_databases
+        exercise._recorded = {
+            "expected": table_from(data["expected"]),
+            "mistakes": [(m["message"], m["fingerprint"]) for m in data["mistakes"]],
+        }
+        return exercise
+
+
+_RESULTS: dict[tuple[str, str, int], object] = {}
 
 
 def _reference_result(query: str, database: Database):
-    key = (query, database.label)
+    key = (query, database.label, id(database.conn))  # weeks may label databases alike
     if key not in _RESULTS:
         _RESULTS[key] = run_query(
             database.conn, query, name="the reference query", where=database.label

@@ -5,8 +5,8 @@
 - resource limits (CPU seconds, address space, file size, processes, open files, no core);
 - a private mount namespace in which each course folder shows only the package and data,
   read-only, plus the notebook's own folder; ``source/``, the gradebook, other learners'
-  folders, the exchange and the answer bank are simply not there; the week modules that hold
-  the checks are replaced by stubs; ``/tmp`` and Jupyter's runtime folder are fresh;
+  folders, the exchange and the answer bank are simply not there (nor, therefore, the
+  course's keys); ``/tmp`` and Jupyter's runtime folder are fresh;
 - the unprivileged ``nobody`` user, so the mounts cannot be undone;
 - optionally a network namespace with no interfaces (the worker, which needs no network);
 - a scrubbed environment (no grader variables to branch on);
@@ -36,36 +36,6 @@ PACKAGE_DIR = Path(__file__).resolve().parents[1]  # the installed autograder pa
 CHECKOUT = PACKAGE_DIR.parent  # a course checkout when installed with `pip install -e`
 EXPOSED = ("autograder", "data")  # what learner code may read in a course folder
 KEEP_ENV = ("PATH", "LANG", "LC_ALL", "TZ")
-STUB_SOURCE = '''"""Checks run in the grader, outside this notebook's kernel."""
-
-
-class _Graded:
-    def __init__(self, name):
-        self.id = name
-
-    def check(self, *args, **kwargs):
-        print(f"{self.id}: checked by the grader")
-
-    check_hidden = check
-
-    def hint(self, n=1):
-        print("Hints are not available while grading.")
-
-
-def __getattr__(name):
-    if name.startswith("__"):
-        raise AttributeError(name)
-    return _Graded(name)
-'''
-
-
-# The graded copy keeps the learner's short failure messages (no traceback walls in feedback).
-STUB_PACKAGE_INIT = '''"""Stand-ins while grading."""
-
-from autograder import selfcheck
-
-selfcheck.install()
-'''
 
 
 @dataclass(frozen=True)
@@ -201,19 +171,6 @@ def _open_the_way(paths: list[str]) -> None:
             break
 
 
-def _stub_exercises(package: Path) -> None:
-    """Replace the week modules (checks, references, hidden cases) by stand-ins, read-only."""
-    exercises = package / "exercises"
-    if not exercises.is_dir():
-        return
-    modules = [p.name for p in exercises.glob("week*.py")]
-    _tmpfs(str(exercises))
-    (exercises / "__init__.py").write_text(STUB_PACKAGE_INIT)
-    for module in modules:
-        (exercises / module).write_text(STUB_SOURCE)
-    _mount(str(exercises), str(exercises), None, _MS_BIND | _MS_REMOUNT | _MS_RDONLY)
-
-
 def _keep_interpreter(spec: Spec, real) -> None:
     """Bind back, read-only, the Python installation if the fresh /tmp or a veil hid it.
 
@@ -278,7 +235,6 @@ def _isolate(spec: Spec, cmd: list[str]) -> tuple[list[str], str]:
         _bind(real(writable), str(writable), readonly=False)
     _keep_interpreter(spec, real)
     os.close(old_tmp)
-    _stub_exercises(PACKAGE_DIR)
     _open_the_way([sys.base_prefix, sys.prefix, *sys.path[1:]])
     runtime = Path(jupyter_runtime_dir())
     if runtime.is_dir() and not runtime.is_relative_to("/tmp"):

@@ -1,7 +1,8 @@
 """The judge's side: a confined worker holding the learner's code, and stand-ins for answers.
 
 The exercise checks run unchanged in the judge's process; the learner's function is a
-:class:`RemoteFunction` whose calls cross to the worker as plain values. Nothing the learner's
+:class:`RemoteFunction` (the checks' :class:`~autograder.exercises.answer.FunctionAnswer`)
+whose calls cross to the worker as plain values. Nothing the learner's
 code does can reach the checks, their cases or the reference answers.
 """
 
@@ -16,9 +17,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from autograder.exercises.answer import FunctionAnswer
 from autograder.grading.codec import decode, dumps, encode, loads
 from autograder.grading.confine import Limits, confined_command
-from autograder.judges.calls import CallOutcome
+from autograder.judges.calls import BannedCall, CallOutcome, code_object_names
 
 
 class WorkerGone(Exception):
@@ -141,22 +143,20 @@ class Missing:
         self.name = name
 
 
-class RemoteFunction:
-    """The learner's function, living in the worker. Callable only through the judges."""
+class RemoteFunction(FunctionAnswer):
+    """The learner's function, living in the worker; the checks reach it only through here."""
 
     def __init__(self, worker: Worker, name: str, code):
         self.worker = worker
-        self.__name__ = name
-        self.__code__ = code  # compiled here from the learner's source, never executed here
+        self.name = name
+        self.code = code  # compiled here from the learner's source, never executed here
 
-    def __call__(self, *args, **kwargs):
-        raise TypeError("a learner's function is called through call_on_copies")
+    def names(self) -> set[str]:
+        return code_object_names(self.code)
 
-    def call_on_copies(self, args: tuple, *, banned: tuple[str, ...]) -> CallOutcome:
-        from autograder.judges.calls import BannedCall
-
+    def call(self, args: tuple, *, banned: tuple[str, ...]) -> CallOutcome:
         reply = self.worker.request(
-            "call", name=self.__name__, args=encode(tuple(args)), banned=list(banned)
+            "call", name=self.name, args=encode(tuple(args)), banned=list(banned)
         )
         if reply.get("banned"):
             raise BannedCall(reply["banned"])
@@ -167,9 +167,9 @@ class RemoteFunction:
             warnings=[str(text) for text in reply.get("warnings", [])],
         )
 
-    def counted_call(self, args: tuple, *, banned: tuple[str, ...]) -> dict:
+    def counted(self, args: tuple, *, banned: tuple[str, ...]) -> dict:
         reply = self.worker.request(
-            "counted", name=self.__name__, args=encode(tuple(args)), banned=list(banned)
+            "counted", name=self.name, args=encode(tuple(args)), banned=list(banned)
         )
         if reply.get("error") is not None:
             reply["error"] = _exception(reply["error"])
@@ -178,7 +178,7 @@ class RemoteFunction:
         return reply
 
     def banned_reference(self, banned: tuple[str, ...]) -> str | None:
-        return self.worker.request("banned_reference", name=self.__name__, banned=list(banned))[
+        return self.worker.request("banned_reference", name=self.name, banned=list(banned))[
             "found"
         ]
 

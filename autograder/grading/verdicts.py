@@ -12,7 +12,7 @@ test code.
 from __future__ import annotations
 
 import ast
-import importlib
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,25 +20,40 @@ from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Integer, Unicode
 
+from autograder import registry
+from autograder.course import Course, CourseError
 from autograder.grading.confine import Limits
 from autograder.grading.remote import Missing, Worker, WorkerGone, answer
 from autograder.judges.errors import CheckFailed
 from autograder.notebooks import is_test_cell
 
 CHECK_METHODS = {"check": False, "check_hidden": True}
-EXERCISE_PACKAGE = "autograder.exercises"
 
 
 @dataclass(frozen=True)
 class Check:
-    module: str  # autograder.exercises.weekNN
+    assignment: str
     exercise: str
     hidden: bool
     name: str  # the learner's name passed to the check
 
 
+def _loaded_assignment(node: ast.AST) -> str | None:
+    """``"week01"`` for ``autograder.load("week01")`` (or ``load("week01")``), else None."""
+    if not (isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords):
+        return None
+    func = node.func
+    named = (isinstance(func, ast.Attribute) and func.attr == "load"
+             and isinstance(func.value, ast.Name) and func.value.id == "autograder")
+    named = named or (isinstance(func, ast.Name) and func.id == "load")
+    argument = node.args[0]
+    if named and isinstance(argument, ast.Constant) and isinstance(argument.value, str):
+        return argument.value
+    return None
+
+
 def exercise_modules(sources: list[str]) -> dict[str, str]:
-    """Aliases bound to week modules by the notebook's imports (``... import week01 as q``)."""
+    """Names bound to an assignment's checks by ``q = autograder.load("week01")``."""
     aliases = {}
     for source in sources:
         try:
@@ -46,14 +61,29 @@ def exercise_modules(sources: list[str]) -> dict[str, str]:
         except SyntaxError:
             continue
         for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and node.module == EXERCISE_PACKAGE:
-                for name in node.names:
-                    aliases[name.asname or name.name] = f"{EXERCISE_PACKAGE}.{name.name}"
-            elif isinstance(node, ast.Import):
-                for name in node.names:
-                    if name.name.startswith(EXERCISE_PACKAGE + ".") and name.asname:
-                        aliases[name.asname] = name.name
+            if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                target, assignment = node.targets[0], _loaded_assignment(node.value)
+                if isinstance(target, ast.Name) and assignment:
+                    aliases[target.id] = assignment
     return aliases
+
+
+def unparsed_test_cells(sources: list[str], tests: list[tuple[str, str]]) -> list[str]:
+    """Problems with test cells whose checks trusted verdicts cannot read, one per cell.
+
+    ``tests`` holds (grade id, source) of the graded code cells; ``sources`` the other code
+    cells (where the checks are loaded). Release refuses a notebook with any.
+    """
+    aliases = exercise_modules(sources)
+    problems = []
+    for grade_id, source in tests:
+        if checks_in(source, aliases) is None:
+            problems.append(
+                f"test cell {grade_id}: it must call only q.<exercise>.check(<answer name>) or "
+                "q.<exercise>.check_hidden(<answer name>) on checks loaded with "
+                'q = autograder.load("<assignment>"), so the grader can judge it outside the kernel'
+            )
+    return problems
 
 
 def checks_in(source: str, aliases: dict[str, str]) -> list[Check] | None:
@@ -83,22 +113,28 @@ def checks_in(source: str, aliases: dict[str, str]) -> list[Check] | None:
     return found or None
 
 
-def exercise_for(check: Check):
-    """The exercise object a check names, from the grader's own (real) week module."""
-    return getattr(importlib.import_module(check.module), check.exercise)
+@functools.cache
+def _course(root: str) -> Course:
+    return Course.load(root)
 
 
-def judge(check: Check, worker: Worker, cells: list[str]) -> str | None:
-    """None when the check passes, else the message the learner reads."""
+def exercise_for(course: Course, check: Check):
+    """The exercise a check names, from the course's key (never the learner's copy)."""
     try:
-        exercise = exercise_for(check)
-    except (ImportError, AttributeError):
-        return f"the grader has no exercise {check.module}.{check.exercise}"
+        return registry.load(course, check.assignment).get(check.exercise)
+    except CourseError:
+        return None
+
+
+def judge(exercise, check: Check, worker: Worker, cells: list[str]) -> str | None:
+    """None when the check passes, else the message the learner reads."""
+    if exercise is None:
+        return f"the grader has no exercise {check.assignment}/{check.exercise}"
     try:
         given = answer(worker, cells, check.name)
         if isinstance(given, Missing):
             return f"{check.name} is not defined: run the cell that defines it, then save"
-        exercise._judge(given, hidden=check.hidden)
+        exercise.judge(given, hidden=check.hidden)
     except CheckFailed as failure:
         return str(failure)
     except WorkerGone as gone:
@@ -140,7 +176,8 @@ class TrustedVerdicts(NbGraderPreprocessor):
         if not planned:
             return nb, resources
         cwd = Path(resources.get("metadata", {}).get("path") or ".").resolve()
-        roots = [Path(self.course_root)] if self.course_root else []
+        course = _course(self.course_root or str(cwd))
+        roots = [course.root]
         limits = Limits(cpu_seconds=self.cpu_seconds, memory_mb=self.memory_mb)
         with Worker(
             cwd=cwd,
@@ -158,13 +195,10 @@ class TrustedVerdicts(NbGraderPreprocessor):
             for cell, checks in planned:
                 message, passed = None, ""
                 for check in checks:
-                    message = judge(check, worker, learner)
+                    exercise = exercise_for(course, check)
+                    message = judge(exercise, check, worker, learner)
                     if message is not None:
                         break
-                    passed = _passed_text(check)
+                    passed = exercise.passed(hidden=check.hidden)
                 cell.outputs = verdict_outputs(message, passed)
         return nb, resources
-
-
-def _passed_text(check: Check) -> str:
-    return exercise_for(check).passed(hidden=check.hidden)

@@ -45,11 +45,7 @@ def call_on_copies(func: Callable, args: tuple, *, banned: tuple[str, ...] = ())
     """Call ``func`` on deep copies of ``args``; report the result, the error, and mutations.
 
     ``banned`` names dotted functions (``"numpy.var"``) that raise if called during the call.
-    A function living in another process (a grading stand-in) makes the call there.
     """
-    remote = getattr(func, "call_on_copies", None)
-    if remote is not None:
-        return remote(args, banned=banned)
     pristine = copy.deepcopy(args)
     passed = copy.deepcopy(args)
     outcome = CallOutcome()
@@ -104,7 +100,12 @@ def code_names(func: Callable) -> set[str]:
 
     Read from the compiled code, so it works whether or not the source text is available.
     """
-    code_objects, names = [getattr(func, "__code__", None)], set()
+    return code_object_names(getattr(func, "__code__", None))
+
+
+def code_object_names(code) -> set[str]:
+    """Names a code object and the code nested in it refer to (empty for None)."""
+    code_objects, names = [code], set()
     while code_objects:
         code = code_objects.pop()
         if code is None:
@@ -127,9 +128,6 @@ def banned_references(func: Callable, dotted_names: tuple[str, ...]) -> str | No
 
     Runtime patching in :func:`forbid` cannot see a name bound before the check ran.
     """
-    remote = getattr(func, "banned_reference", None)
-    if remote is not None:
-        return remote(dotted_names)
     reachable = [getattr(func, "__globals__", {}).get(name) for name in code_names(func)]
     reachable += [
         cell.cell_contents for cell in (getattr(func, "__closure__", None) or ()) if _filled(cell)

@@ -8,6 +8,7 @@ database, never from a hidden one.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import sqlite3
 from collections import Counter
@@ -136,6 +137,40 @@ def frame_rows(frame: pd.DataFrame) -> list[tuple]:
     return [
         tuple(_canonical(v) for v in row) for row in frame.astype(object).itertuples(index=False)
     ]
+
+
+def fingerprint(frame: pd.DataFrame, *, ordered: bool) -> str:
+    """A digest equal for results :func:`compare_results` finds equal (bar rounding edges).
+
+    Column names are matched case-insensitively and in any order; rows in any order unless
+    ``ordered``. Lets a learner-side check recognise a known wrong result without holding it.
+    """
+    columns = [str(c).lower() for c in frame.columns]
+    order = sorted(range(len(columns)), key=lambda i: columns[i])
+    rows = [tuple(row[i] for i in order) for row in frame_rows(frame)]
+    if not ordered:
+        rows.sort()
+    text = repr(([columns[i] for i in order], rows))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def table_data(frame: pd.DataFrame) -> dict:
+    """A result as plain JSON data: column names and rows of None, numbers and text."""
+    rows = []
+    for row in frame.astype(object).itertuples(index=False):
+        values = []
+        for value in row:
+            if hasattr(value, "item"):
+                value = value.item()
+            if isinstance(value, float) and value != value:
+                value = None
+            values.append(value if value is None or isinstance(value, int | float) else str(value))
+        rows.append(values)
+    return {"columns": [str(c) for c in frame.columns], "rows": rows}
+
+
+def table_from(data: dict) -> pd.DataFrame:
+    return pd.DataFrame(data["rows"], columns=data["columns"], dtype=object)
 
 
 def _show(row: tuple, columns: list[str]) -> str:

@@ -1,6 +1,6 @@
 """Week 2 — statistics, probability and machine learning from scratch.
 
-Each exercise here is what a notebook's test cells call: ``check()`` for the visible
+The instructor's key (never released): each exercise here is what a notebook's test cells call: ``check()`` for the visible
 examples, ``check_hidden()`` for the edge cases and data used in grading. Answers are
 checked against independent references: scipy's exact binomial test and scikit-learn's
 logistic regression, and simulations whose truth is known.
@@ -24,6 +24,12 @@ from autograder.judges.arrays import (
     quantile_span,
 )
 from autograder.judges.values import type_name
+
+TITLE = "Fundamentals: statistics and ML"
+TOPICS = (
+    "binomial test and p-values, Bayes, maximum likelihood, bootstrap, bias and variance, "
+    "logistic regression from scratch"
+)
 
 # ------------------------------------------------------------------------------ biased_coin
 

@@ -1,7 +1,9 @@
 """Week 1 — fundamentals: SQL on the store database, Python, pandas and numpy.
 
-Each exercise here is what a notebook's test cells call: ``check()`` for the visible
-examples, ``check_hidden()`` for the edge cases and hidden databases used in grading.
+The instructor's key (never released): each exercise here is what a notebook's test cells
+call, ``check()`` for the visible examples, ``check_hidden()`` for the edge cases and hidden
+databases used in grading. ``autograder release`` compiles the visible part into
+release/week01/checks.json.
 """
 
 from __future__ import annotations
@@ -11,10 +13,17 @@ import functools
 import numpy as np
 import pandas as pd
 
-from autograder.data.store import HIDDEN_SEEDS, build_store
+from autograder.data.store import build_store
+from autograder.exercises import context
 from autograder.exercises.counted import ComparisonBudgetExercise
 from autograder.exercises.function import Case, FunctionExercise, Mistake, produces
 from autograder.exercises.sql import SqlExercise, SqlMistake
+
+TITLE = "Fundamentals: SQL and Python"
+TOPICS = (
+    "self-joins and ties, monthly reports, window functions, variance by hand, merging sorted "
+    "lists, pandas and numpy"
+)
 
 # --------------------------------------------------------------------------- sample_variance
 
@@ -194,7 +203,7 @@ def _store_frames(seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 @functools.cache
 def _revenue_hidden_cases() -> tuple[Case, ...]:
-    items, products = _store_frames(HIDDEN_SEEDS[0])
+    items, products = _store_frames(context.hidden_seed(0))
     toy_items, toy_products = _toy_store()
     extra = pd.DataFrame(
         {"product_id": [6], "name": ["robot"], "category": ["toys"], "unit_price": [15.0]}
