@@ -6,21 +6,19 @@ the committed README is out of date.
 
 from __future__ import annotations
 
-import importlib
 import sys
-from pathlib import Path
 
-from autograder import notebooks
-from autograder.course import find_course_root, source_assignments
+from autograder import notebooks, registry
+from autograder.course import Course
 
 START, END = "<!-- course-map:start -->", "<!-- course-map:end -->"
 
 
-def course_map(root: Path) -> str:
+def course_map(course: Course) -> str:
     lines = ["| week | notebook | exercise | graded | points |", "|---|---|---|---|---:|"]
-    for week in source_assignments(root):
-        module = importlib.import_module(f"autograder.exercises.{week}")
-        for path in sorted((root / "source" / week).glob("*.ipynb")):
+    for week in registry.assignment_ids(course):
+        assignment = registry.load(course, week)
+        for path in assignment.notebooks:
             nb = notebooks.read(path)
             points: dict[str, float] = {}
             order: list[str] = []
@@ -32,7 +30,8 @@ def course_map(root: Path) -> str:
                     owner = notebooks.exercise_of(meta["grade_id"], order)
                     points[owner] = points.get(owner, 0) + meta.get("points", 0)
             for exercise in order:
-                kind = getattr(getattr(module, exercise, None), "kind", "by hand")
+                declared = assignment.get(exercise)
+                kind = declared.kind if declared is not None else "by hand"
                 label = {"sql": "auto (SQL)", "function": "auto (Python)"}.get(kind, kind)
                 lines.append(
                     f"| {week} | {path.stem} | `{exercise}` | {label} | {points.get(exercise, 0):g} |"
@@ -47,10 +46,10 @@ def render_readme(text: str, table: str) -> str:
 
 
 def main() -> int:
-    root = find_course_root()
-    readme = root / "README.md"
+    course = Course.load()
+    readme = course.root / "README.md"
     text = readme.read_text(encoding="utf-8")
-    updated = render_readme(text, course_map(root))
+    updated = render_readme(text, course_map(course))
     if "--check" in sys.argv[1:]:
         return int(updated != text)
     readme.write_text(updated, encoding="utf-8")

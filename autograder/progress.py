@@ -5,65 +5,48 @@ Used by ``notebooks/progress.ipynb``; the logic is here, the notebook only calls
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
 
 from autograder import notebooks
 from autograder.api.check import check
-from autograder.course import find_course_root
+from autograder.checkfile import CHECK_FILE
 from autograder.practice import timings_in
 
-COURSE_ID = "ds-interview-loop"  # the folder nbgrader's fetch puts assignments in
-
-# What each week of the 8-week plan covers (CURRICULUM.md), in a few words each.
-WEEK_TOPICS = {
-    "week01": (
-        "Fundamentals: SQL and Python",
-        "self-joins and ties, monthly reports, window functions, variance by hand, merging sorted lists, pandas and numpy",
-    ),
-    "week02": (
-        "Fundamentals: statistics and ML",
-        "binomial test and p-values, Bayes, maximum likelihood, bootstrap, bias and variance, logistic regression from scratch",
-    ),
-    "week03": (
-        "Technical application",
-        "revenue growth, cohort retention, funnels, de-duplication, dates, CASE aggregations, string and hashmap problems, timed SQL",
-    ),
-    "week04": (
-        "Case and ML modelling",
-        "churn features from SQL, class imbalance, choosing a metric, random forest vs logistic regression, boosting",
-    ),
-    "week05": (
-        "Business context and metrics",
-        "North Star and metric trees, leading vs lagging metrics, A/B test sizing, difference-in-differences",
-    ),
-    "week06": (
-        "Case studies",
-        "stratified samples, entity resolution, search recall, ROI of a customer-success manager, structured write-ups",
-    ),
-    "week07": (
-        "Behavioural",
-        "a STAR story bank against the Leadership Principles, sharper résumé bullets",
-    ),
-    "week08": ("Full interview loop", "a timed mock loop across every round, then a self-debrief"),
-}
 STATUS_ORDER = ["pass", "fail", "not attempted"]
 
 
 def find_notebooks(folders: list[str | Path] | None = None) -> list[Path]:
-    """Week notebooks in ``folders`` (default: release/ and the fetched course folder)."""
+    """Assignment notebooks in ``folders``: every folder below one that holds a check file.
+
+    By default the working directory, its parent and the home folder are searched two
+    levels deep, which finds a course's release/ as well as what nbgrader's fetch wrote
+    (``<course id>/<assignment>/``).
+    """
     if folders is None:
-        folders = [Path.cwd() / COURSE_ID, Path.home() / COURSE_ID]
-        try:
-            folders.insert(0, find_course_root() / "release")
-        except Exception:  # not inside a course checkout: only fetched assignments count
-            pass
+        here = Path.cwd()
+        folders = [here, here.parent, Path.home()]
     found: dict[tuple[str, str], Path] = {}
     for folder in map(Path, folders):
-        for path in sorted(folder.glob("week[0-9][0-9]/*.ipynb")):
-            found.setdefault((path.parent.name, path.name), path)
+        for pattern in (f"*/{CHECK_FILE}", f"*/*/{CHECK_FILE}"):
+            for checks in sorted(folder.glob(pattern)):
+                for path in sorted(checks.parent.glob("*.ipynb")):
+                    found.setdefault((path.parent.name, path.name), path)
     return [found[key] for key in sorted(found)]
+
+
+def week_topics(paths: list[Path]) -> dict[str, tuple[str, str]]:
+    """(title, topics) per assignment, from the check files beside its notebooks."""
+    topics = {}
+    for folder in sorted({path.parent for path in paths}):
+        try:
+            data = json.loads((folder / CHECK_FILE).read_text(encoding="utf-8"))
+            topics[folder.name] = (data["title"], data["topics"])
+        except (OSError, ValueError, KeyError):
+            topics[folder.name] = ("", "")
+    return topics
 
 
 def collect(paths: list[Path], *, timeout: int = 120) -> pd.DataFrame:
@@ -99,15 +82,18 @@ def collect(paths: list[Path], *, timeout: int = 120) -> pd.DataFrame:
                 }
             )
     columns = ["week", "notebook", "exercise", "status", "auto", "points", "message", "seconds"]
-    return pd.DataFrame(rows, columns=columns)
+    table = pd.DataFrame(rows, columns=columns)
+    table.attrs["topics"] = week_topics(paths)
+    return table
 
 
 def summary(results: pd.DataFrame) -> pd.DataFrame:
-    """Per week: auto-graded exercises by status, and the plan's topics for that week."""
+    """Per week: auto-graded exercises by status, and the week's title and topics."""
     auto = results[results["auto"]]
     table = pd.crosstab(auto["week"], auto["status"]).reindex(columns=STATUS_ORDER, fill_value=0)
-    table["topics"] = [WEEK_TOPICS.get(week, ("", ""))[1] for week in table.index]
-    table.insert(0, "theme", [WEEK_TOPICS.get(week, ("", ""))[0] for week in table.index])
+    topics = results.attrs.get("topics", {})
+    table["topics"] = [topics.get(week, ("", ""))[1] for week in table.index]
+    table.insert(0, "theme", [topics.get(week, ("", ""))[0] for week in table.index])
     return table
 
 
@@ -137,7 +123,7 @@ def dashboard(results: pd.DataFrame):
 
     def show(week: str) -> None:
         out.clear_output()
-        theme, topics = WEEK_TOPICS.get(week, ("", ""))
+        theme, topics = results.attrs.get("topics", {}).get(week, ("", ""))
         with out:
             display(w.HTML(f"<b>{week} — {theme}</b><br><i>{topics}</i>"))
             rows = results[results["week"] == week]

@@ -37,6 +37,7 @@ class Assignment:
     topics: str
     exercises: tuple[Exercise, ...]
     folder: Path  # source/<assignment>/
+    module: types.ModuleType  # the key itself, for the course's own tests
 
     def exercise(self, exercise_id: str) -> Exercise:
         for exercise in self.exercises:
@@ -121,4 +122,4 @@ def _assignment(module: types.ModuleType, assignment: str, folder: Path) -> Assi
     for attribute in ("TITLE", "TOPICS"):
         if not isinstance(getattr(module, attribute, None), str):
             raise CourseError(f"{where} must define {attribute}, a line of text")
-    return Assignment(assignment, module.TITLE, module.TOPICS, tuple(exercises), folder)
+    return Assignment(assignment, module.TITLE, module.TOPICS, tuple(exercises), folder, module)

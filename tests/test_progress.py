@@ -20,7 +20,7 @@ def results() -> pd.DataFrame:
         ("week01", "c", "written (graded by hand)", False),
         ("week02", "d", "not attempted", True),
     ]
-    return pd.DataFrame(
+    table = pd.DataFrame(
         [
             {
                 "week": w,
@@ -35,20 +35,28 @@ def results() -> pd.DataFrame:
             for w, e, s, a in rows
         ]
     )
+    table.attrs["topics"] = {
+        "week01": ("Fundamentals: SQL and Python", "self-joins and ties"),
+        "week02": ("Fundamentals: statistics and ML", "logistic regression from scratch"),
+    }
+    return table
 
 
-def test_find_notebooks_takes_week_folders_in_order_first_folder_wins(tmp_path):
+def test_find_notebooks_takes_folders_with_a_check_file_in_order_first_folder_wins(tmp_path):
     first, second = tmp_path / "release", tmp_path / "fetched"
     for folder, week, name in [
         (first, "week01", "x.ipynb"),
         (second, "week01", "x.ipynb"),
         (second, "week02", "y.ipynb"),
-        (second, "scratch", "z.ipynb"),
+        (second, "scratch", "z.ipynb"),  # no check file: not an assignment
     ]:
         (folder / week).mkdir(parents=True, exist_ok=True)
         (folder / week / name).write_text("{}")
+        if week != "scratch":
+            (folder / week / "checks.json").write_text('{"title": "T", "topics": "t"}')
     found = progress.find_notebooks([first, second])
     assert found == [first / "week01" / "x.ipynb", second / "week02" / "y.ipynb"]
+    assert progress.week_topics(found) == {"week01": ("T", "t"), "week02": ("T", "t")}
 
 
 def test_summary_counts_auto_graded_exercises_and_names_the_topics(results):
@@ -56,11 +64,7 @@ def test_summary_counts_auto_graded_exercises_and_names_the_topics(results):
     assert table.loc["week01", ["pass", "fail", "not attempted"]].tolist() == [1, 1, 0]
     assert table.loc["week02", "not attempted"] == 1
     assert "logistic regression" in table.loc["week02", "topics"]
-    assert table.loc["week01", "theme"] == progress.WEEK_TOPICS["week01"][0]
-
-
-def test_every_week_of_the_plan_has_topics():
-    assert sorted(progress.WEEK_TOPICS) == [f"week{n:02d}" for n in range(1, 9)]
+    assert table.loc["week01", "theme"] == "Fundamentals: SQL and Python"
 
 
 def test_chart_has_a_bar_per_week_and_status(results):

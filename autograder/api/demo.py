@@ -11,7 +11,7 @@ from pathlib import Path
 from autograder import cohort, notebooks
 from autograder.api.grade import GradeReport, grade
 from autograder.api.release import generate
-from autograder.course import CONFIG_FILE, check_assignments, find_course_root
+from autograder.course import CONFIG_FILE, Course, check_assignments
 
 LEARNERS = {
     "ada_full": "every exercise answered correctly",
@@ -70,7 +70,7 @@ def demo(
     on_progress: Callable[[str, str], None] | None = None,
 ) -> DemoResult:
     """Copy the course aside, release it, grade a four-learner cohort, and return the grades."""
-    course = find_course_root(root)
+    course = Course.load(root).root
     wanted = check_assignments(course, assignments)
     workdir = Path(tempfile.mkdtemp(prefix="autograder-demo-"))
     try:

@@ -20,7 +20,7 @@ from pathlib import Path
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool, Unicode
 
-from autograder.course import check_assignments, find_course_root, nbgrader_api
+from autograder.course import Course, check_assignments, nbgrader_api
 from autograder.notebooks import is_test_cell
 
 HIDDEN_NOTICE = "# Hidden tests ran here when your notebook was graded; their code is not shown."
@@ -82,7 +82,7 @@ def feedback(
     release: bool = False,
 ) -> FeedbackReport:
     """Generate feedback HTML for every autograded submission; ``release`` hands it out."""
-    course = find_course_root(root)
+    course = Course.load(root).root
     api = nbgrader_api(course)
     report = FeedbackReport()
     for assignment in check_assignments(course, assignments):

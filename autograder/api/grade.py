@@ -23,7 +23,7 @@ from autograder.api.pool import (
     run_pool,
     taken_in,
 )
-from autograder.course import CourseError, check_assignments, find_course_root, nbgrader_api
+from autograder.course import Course, CourseError, check_assignments, nbgrader_api
 from autograder.notebooks import exercise_of
 
 GRADE_COLUMNS = (
@@ -131,7 +131,7 @@ def grade(
     Workers are spawned processes, so a script calling this with ``workers`` > 1 must guard
     its entry point with ``if __name__ == "__main__":`` (as for any multiprocessing code).
     """
-    course = find_course_root(root)
+    course = Course.load(root).root
     wanted = check_assignments(course, assignments)
     planned = []
     for assignment in wanted:

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.api.grade import GRADE_COLUMNS, gradebook_rows
-from autograder.course import check_assignments, find_course_root
+from autograder.course import Course, check_assignments
 
 EASY, HARD, DISCRIMINATES = 0.9, 0.2, 0.2
 MIN_LEARNERS_FOR_R = 5  # below this a correlation says nothing
@@ -254,7 +254,7 @@ def report(
     db_url: str | None = None,
 ) -> CohortReport:
     """Write ``grades.csv`` and ``report.html`` (default: into ``<course>/reports/``)."""
-    course = find_course_root(root)
+    course = Course.load(root).root
     wanted = check_assignments(course, assignments)
     rows = gradebook_rows(course, wanted, db_url=db_url)
     folder = Path(out_dir) if out_dir else course / "reports"

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from autograder import cohort
-from autograder.exercises import week02
+from tests.keys import key
 from autograder.grading import codec
 from autograder.judges import CheckFailed, calls
 from tests.exercises.test_week02_answer_bank import ANSWER_CELLS, BANK, ROOT, checks_of
