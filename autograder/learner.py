@@ -12,6 +12,7 @@ from pathlib import Path
 
 from autograder import selfcheck
 from autograder.checkfile import CHECK_FILE, exercises_from
+from autograder.course import KEY_FILE
 from autograder.exercises.base import Exercise
 
 
@@ -49,12 +50,27 @@ def find_check_file(assignment: str, folder: str | Path | None = None) -> Path:
 
 
 def read(assignment: str, folder: str | Path | None = None) -> Checks:
-    """The checks of ``assignment`` from its check file, without touching IPython."""
+    """The checks of ``assignment`` from its check file, without touching IPython.
+
+    An instructor running a source notebook (``source/<assignment>/``, beside its key) gets
+    the key's own exercises instead, hidden checks included.
+    """
+    here = Path(folder or Path.cwd())
+    if (here / KEY_FILE).is_file() and here.name == assignment:
+        return _from_key(assignment, here)
     path = find_check_file(assignment, folder)
     data = json.loads(path.read_text(encoding="utf-8"))
     if data.get("assignment") != assignment:
         raise ValueError(f"{path} holds the checks of {data.get('assignment')}, not {assignment}")
     return Checks(assignment, data["title"], data["topics"], exercises_from(data))
+
+
+def _from_key(assignment: str, folder: Path) -> Checks:
+    from autograder import registry
+    from autograder.course import Course
+
+    key = registry.load(Course.load(folder), assignment)
+    return Checks(assignment, key.title, key.topics, list(key.exercises))
 
 
 def load(assignment: str, folder: str | Path | None = None) -> Checks:
