@@ -3,39 +3,25 @@
 from __future__ import annotations
 
 import csv
-import re
 import time
-import warnings
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.api.batch import Done, Journal, batch_lock, fingerprint
+from autograder.api.gradebook import GRADE_COLUMNS, commit_with_retries, gradebook_rows, writer_url
 from autograder.api.pool import (
     INTAKE_DIRECTORY,
     Outcome,
     Task,
     cleanup,
-    commit,
     prepare,
     run_autograde,
     run_pool,
     taken_in,
 )
 from autograder.course import Course, CourseError, check_assignments, nbgrader_api
-from autograder.notebooks import exercise_of
-
-GRADE_COLUMNS = (
-    "student_id",
-    "assignment",
-    "notebook",
-    "exercise",
-    "score",
-    "max_score",
-    "needs_manual_grade",
-)
-COMMIT_ATTEMPTS = 6  # a gradebook locked by someone else (formgrader, a script) is waited for
 
 
 @dataclass
@@ -235,90 +221,13 @@ def _grade_pooled(course: Path, todo, workers: int, on_progress, finish) -> None
             )
             for outcome in run_pool(course, tasks, workers, on_start=started):
                 if outcome.scores is not None:
-                    why = _commit(gradebook, outcome)
+                    why = commit_with_retries(gradebook, outcome)
                     if why:
                         outcome.failures.append(why)
                         outcome.transient = True
                 finish(outcome)
     finally:
         cleanup(course)
-
-
-def writer_url(url: str) -> str:
-    """SQLite waits up to a minute for a lock held by another program, instead of 5 s."""
-    if url.startswith("sqlite") and "timeout=" not in url:
-        return url + ("&" if "?" in url else "?") + "timeout=60"
-    return url
-
-
-def _commit(gradebook, outcome: Outcome) -> str | None:
-    """Commit with retries; the reason when the gradebook could not be written."""
-    from sqlalchemy.exc import OperationalError
-
-    for attempt in range(COMMIT_ATTEMPTS):
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # nbgrader's own SQLAlchemy session warnings
-                commit(gradebook, outcome)
-            return None
-        except OperationalError as error:
-            gradebook.db.rollback()
-            if attempt == COMMIT_ATTEMPTS - 1:
-                return f"could not write the gradebook: {error.orig or error}"
-            time.sleep(0.5 * 2**attempt)
-    return None
-
-
-_EXCEPTION_LINE = re.compile(r"^\s*([\w.]+(?:Error|Exception|Invalid)): (.*)$")
-_CONVERTING = re.compile(r"Converting notebook (\S+)")
-
-
-def _reason(result: dict) -> str:
-    """The specific error behind a failed autograde (nbgrader's last line only says 'see above')."""
-    text = "\n".join(filter(None, (result.get("log"), result.get("error"))))
-    notebook, reason = None, None
-    for line in text.splitlines():
-        if match := _CONVERTING.search(line):
-            notebook = Path(match.group(1)).name
-        match = _EXCEPTION_LINE.match(line)
-        if match and not match.group(1).endswith("NbGraderException"):
-            reason = f"{match.group(1).rsplit('.', 1)[-1]}: {match.group(2).strip()}"
-            break
-    if reason is None:
-        lines = [line.strip() for line in text.splitlines() if line.strip()]
-        reason = lines[-1] if lines else "nbgrader gave no reason"
-    return f"{notebook}: {reason}" if notebook else reason
-
-
-def gradebook_rows(course: Path, assignments: list[str], db_url: str | None = None) -> list[dict]:
-    """One row per student, assignment and exercise, summed over the exercise's grade cells."""
-    from nbgrader.api import Gradebook, MissingEntry
-
-    url = db_url or nbgrader_api(course).coursedir.db_url
-    rows: dict[tuple, dict] = {}
-    with Gradebook(url) as gradebook:
-        for assignment in assignments:
-            try:
-                submissions = gradebook.assignment_submissions(assignment)
-            except MissingEntry:
-                continue
-            for submission in submissions:
-                for notebook in submission.notebooks:
-                    source = gradebook.find_notebook(notebook.name, assignment)
-                    exercise_ids = [cell.name for cell in source.solution_cells]
-                    for grade in notebook.grades:
-                        exercise = exercise_of(grade.name, exercise_ids)
-                        key = (submission.student.id, assignment, notebook.name, exercise)
-                        row = rows.setdefault(
-                            key,
-                            dict(zip(GRADE_COLUMNS, (*key, 0.0, 0.0, False), strict=True)),
-                        )
-                        row["score"] += grade.score or 0.0
-                        row["max_score"] += grade.max_score or 0.0
-                        row["needs_manual_grade"] = row["needs_manual_grade"] or bool(
-                            grade.needs_manual_grade
-                        )
-    return [rows[key] for key in sorted(rows)]
 
 
 def write_csv(rows: list[dict], path: Path) -> None:

@@ -42,22 +42,12 @@ from datetime import timedelta
 from pathlib import Path
 
 from autograder.api.batch import state_directory
+from autograder.api.gradebook import build_template, read_scores
 from autograder.course import nbgrader_api
 from autograder.grading.intake import take_in
 
 INTAKE_DIRECTORY = ".intake"  # repaired copies of submissions, the ones nbgrader grades
 TEMPLATE = "template.db"
-# Gradebook tables that describe the course (not learners): copied into the private gradebooks.
-STRUCTURE_TABLES = (
-    "course",
-    "assignment",
-    "notebook",
-    "base_cell",
-    "grade_cells",
-    "solution_cells",
-    "task_cells",
-    "source_cell",
-)
 KERNEL_START_FAILED = re.compile(
     r"Address already in use|Kernel died before replying|Kernel didn't respond|ZMQError"
 )
@@ -99,6 +89,29 @@ def taken_in(course: Path, student: str, assignment: str) -> Outcome:
 # --------------------------------------------------------------------------- autograde, once
 
 
+_EXCEPTION_LINE = re.compile(r"^\s*([\w.]+(?:Error|Exception|Invalid)): (.*)$")
+_CONVERTING = re.compile(r"Converting notebook (\S+)")
+
+
+def failure_reason(result: dict) -> str:
+    """The specific error behind a failed autograde (nbgrader's last line only says 'see above')."""
+    text = "\n".join(filter(None, (result.get("log"), result.get("error"))))
+    notebook, reason = None, None
+    for line in text.splitlines():
+        if match := _CONVERTING.search(line):
+            notebook = Path(match.group(1)).name
+        match = _EXCEPTION_LINE.match(line)
+        if match and not match.group(1).endswith("NbGraderException"):
+            reason = f"{match.group(1).rsplit('.', 1)[-1]}: {match.group(2).strip()}"
+            break
+    if reason is None:
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        reason = lines[-1] if lines else "nbgrader gave no reason"
+    return f"{notebook}: {reason}" if notebook else reason
+
+
+
+
 def run_autograde(
     api, course: Path, student: str, assignment: str, taken: list[str]
 ) -> tuple[bool, str | None, bool]:
@@ -108,8 +121,6 @@ def run_autograde(
     retried. Success also requires every notebook taken in to have been written by this
     attempt, so nothing stale is reported as graded.
     """
-    from autograder.api.grade import _reason  # the shared wording of nbgrader's failures
-
     reason = None
     for _ in range(ATTEMPTS):
         started = time.time()
@@ -131,7 +142,7 @@ def run_autograde(
                 return True, None, False
             reason = f"{', '.join(stale)}: nbgrader reported success but did not write the graded notebook"
         else:
-            reason = _reason(result)
+            reason = failure_reason(result)
         if not KERNEL_START_FAILED.search(text) and not reason.endswith(
             "did not write the graded notebook"
         ):
@@ -142,127 +153,6 @@ def run_autograde(
 def _written_since(course: Path, student: str, assignment: str, name: str, since: float) -> bool:
     path = course / "autograded" / student / assignment / name
     return path.is_file() and path.stat().st_mtime >= since - 1
-
-
-# --------------------------------------------------------------------------- private gradebooks
-
-
-def build_template(main_url: str, course_id: str, path: Path) -> None:
-    """An SQLite gradebook holding the course structure of ``main_url`` and no learners."""
-    from nbgrader.api import Base, Gradebook
-    from sqlalchemy import create_engine
-
-    path.unlink(missing_ok=True)
-    Gradebook(f"sqlite:///{path}", course_id).close()  # schema, alembic version, this course
-    source = create_engine(main_url)
-    target = create_engine(f"sqlite:///{path}")
-    try:
-        with source.connect() as read, target.begin() as write:
-            for table in Base.metadata.sorted_tables:
-                if table.name not in STRUCTURE_TABLES:
-                    continue
-                rows = [dict(row) for row in read.execute(table.select()).mappings()]
-                if table.name == "course":
-                    rows = [row for row in rows if row["id"] != course_id]
-                if rows:
-                    write.execute(table.insert(), rows)
-    finally:
-        source.dispose()
-        target.dispose()
-
-
-def read_scores(url: str, course_id: str, student: str, assignment: str) -> dict:
-    """What nbgrader saved for one submission, as plain values."""
-    from nbgrader.api import Gradebook
-
-    with Gradebook(url, course_id) as gradebook:
-        submission = gradebook.find_submission(assignment, student)
-        return {
-            "timestamp": submission.timestamp,
-            "notebooks": {
-                notebook.name: {
-                    "late_penalty": notebook.late_submission_penalty,
-                    "grades": {
-                        g.name: (g.auto_score, g.needs_manual_grade) for g in notebook.grades
-                    },
-                    "comments": {c.name: c.auto_comment for c in notebook.comments},
-                }
-                for notebook in submission.notebooks
-            },
-        }
-
-
-def commit(gradebook, outcome: Outcome) -> None:
-    """Write one submission's scores to the course gradebook in a single transaction.
-
-    Manual scores, manual comments and extra credit are left alone; a grade cell that has a
-    manual score is marked for review, exactly as nbgrader's ``SaveAutoGrades`` does.
-    """
-    scores = outcome.scores
-    submission = _submission(gradebook, outcome.student, outcome.assignment)
-    if scores["timestamp"] is not None:
-        submission.timestamp = scores["timestamp"]
-    for notebook in submission.notebooks:
-        saved = scores["notebooks"].get(notebook.name)
-        if saved is None:
-            continue
-        handed_in = f"{notebook.name}.ipynb" in outcome.taken
-        notebook.late_submission_penalty = saved["late_penalty"]
-        for grade in notebook.grades:
-            if grade.name in saved["grades"]:
-                auto, needs_review = saved["grades"][grade.name]
-                grade.auto_score = auto
-                grade.needs_manual_grade = bool(
-                    needs_review or (handed_in and grade.manual_score is not None)
-                )
-        for comment in notebook.comments:
-            if comment.name in saved["comments"]:
-                comment.auto_comment = saved["comments"][comment.name]
-    gradebook.db.commit()
-
-
-def _submission(gradebook, student_id: str, assignment: str):
-    """The learner's submission, created (with empty grades) inside the open transaction.
-
-    nbgrader's ``add_student``/``add_submission`` commit on their own; creating the rows here
-    instead keeps a learner's first submission and its scores in one transaction.
-    """
-    from nbgrader.api import (
-        Comment,
-        Grade,
-        MissingEntry,
-        Student,
-        SubmittedAssignment,
-        SubmittedNotebook,
-    )
-
-    try:
-        return gradebook.find_submission(assignment, student_id)
-    except MissingEntry:
-        pass
-    with gradebook.db.no_autoflush:
-        try:
-            student = gradebook.find_student(student_id)
-        except MissingEntry:
-            student = Student(id=student_id)
-            gradebook.db.add(student)
-        submission = SubmittedAssignment(
-            assignment=gradebook.find_assignment(assignment), student=student
-        )
-        gradebook.db.add(submission)
-        for notebook in submission.assignment.notebooks:
-            submitted = SubmittedNotebook(notebook=notebook, assignment=submission)
-            rows = [submitted]
-            rows += [Grade(cell_id=c.id, notebook=submitted) for c in notebook.grade_cells]
-            rows += [Comment(cell_id=c.id, notebook=submitted) for c in notebook.solution_cells]
-            for cell in notebook.task_cells:
-                rows += [
-                    Comment(cell_id=cell.id, notebook=submitted),
-                    Grade(cell_id=cell.id, notebook=submitted),
-                ]
-            gradebook.db.add_all(rows)
-    gradebook.db.flush()
-    return submission
 
 
 # --------------------------------------------------------------------------- worker processes

@@ -27,7 +27,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.api.grade import GRADE_COLUMNS, gradebook_rows
+from autograder.api.gradebook import GRADE_COLUMNS, gradebook_rows
 from autograder.course import Course, check_assignments
 
 EASY, HARD, DISCRIMINATES = 0.9, 0.2, 0.2

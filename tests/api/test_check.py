@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
 from autograder import cohort, notebooks
 from autograder.api.check import FAIL, NOT_ATTEMPTED, PASS, TO_WRITE, WRITTEN, check
+from tests.keys import COURSE
 
 ROOT = Path(__file__).resolve().parents[2]
 WEEK = ROOT / "release" / "week01"
@@ -18,9 +20,10 @@ NOTEBOOK = "python_fundamentals.ipynb"
 def checked(tmp_path_factory) -> dict:
     folder = tmp_path_factory.mktemp("learner") / "week01"
     folder.mkdir()
+    shutil.copy2(WEEK / "checks.json", folder / "checks.json")  # fetched with the notebooks
     released = notebooks.read(WEEK / NOTEBOOK)
     answers = cohort.solutions(notebooks.read(ROOT / "source" / "week01" / NOTEBOOK))
-    bank = cohort.answer_bank(ROOT, "week01")
+    bank = cohort.answer_bank(COURSE, "week01")
     wrong = {**answers, "sample_variance": bank["sample_variance"]["fail_population_variance"]}
     paths = {
         "untouched": folder / "untouched.ipynb",

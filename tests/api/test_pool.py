@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from nbgrader.api import Gradebook
 
+from autograder.api import gradebook as gradebook_db
 from autograder.api import pool
-from autograder.api.grade import writer_url
+from autograder.api.gradebook import writer_url
 
 WEEK = "w1"
 
@@ -97,7 +98,7 @@ def scores(auto, essay=(None, True)) -> pool.Outcome:
 
 def test_template_holds_the_course_structure_and_no_learner(gradebook_url, tmp_path):
     template = tmp_path / "template.db"
-    pool.build_template(gradebook_url, "course", template)
+    gradebook_db.build_template(gradebook_url, "course", template)
     with Gradebook(f"sqlite:///{template}", "course") as gradebook:
         notebook = gradebook.find_notebook("nb", WEEK)
         assert sorted(c.name for c in notebook.grade_cells) == ["auto", "essay"]
@@ -106,11 +107,11 @@ def test_template_holds_the_course_structure_and_no_learner(gradebook_url, tmp_p
 
 def test_commit_writes_auto_scores_and_keeps_manual_ones(gradebook_url):
     with Gradebook(writer_url(gradebook_url), "course") as gradebook:
-        pool.commit(gradebook, scores(2.0))
+        gradebook_db.commit(gradebook, scores(2.0))
         essay = gradebook.find_grade("essay", "nb", WEEK, "ann")
         essay.manual_score = 2.5
         gradebook.db.commit()
-        pool.commit(gradebook, scores(1.0))  # graded again after the manual grade
+        gradebook_db.commit(gradebook, scores(1.0))  # graded again after the manual grade
     with Gradebook(gradebook_url, "course") as gradebook:
         auto = gradebook.find_grade("auto", "nb", WEEK, "ann")
         essay = gradebook.find_grade("essay", "nb", WEEK, "ann")
@@ -120,10 +121,10 @@ def test_commit_writes_auto_scores_and_keeps_manual_ones(gradebook_url):
 
 def test_an_auto_grade_with_a_manual_override_is_flagged_for_review(gradebook_url):
     with Gradebook(gradebook_url, "course") as gradebook:
-        pool.commit(gradebook, scores(2.0))
+        gradebook_db.commit(gradebook, scores(2.0))
         gradebook.find_grade("auto", "nb", WEEK, "ann").manual_score = 1.0
         gradebook.db.commit()
-        pool.commit(gradebook, scores(0.0))
+        gradebook_db.commit(gradebook, scores(0.0))
         auto = gradebook.find_grade("auto", "nb", WEEK, "ann")
         assert (auto.auto_score, auto.manual_score, auto.needs_manual_grade) == (0.0, 1.0, True)
 
@@ -137,7 +138,7 @@ def test_a_first_submission_is_not_committed_before_its_scores(gradebook_url, tm
     import sqlite3
 
     with Gradebook(gradebook_url, "course") as gradebook:
-        submission = pool._submission(gradebook, "bob", WEEK)
+        submission = gradebook_db._submission(gradebook, "bob", WEEK)
         assert [g.name for g in submission.notebooks[0].grades] == ["auto", "essay"]
         with sqlite3.connect(tmp_path / "gradebook.db") as other:
             assert other.execute("SELECT id FROM student WHERE id = 'bob'").fetchall() == []

@@ -31,6 +31,7 @@ def course(tmp_path_factory) -> Path:
     course = tmp_path_factory.mktemp("report")
     shutil.copy2(ROOT / "nbgrader_config.py", course / "nbgrader_config.py")
     (course / "source" / WEEK).mkdir(parents=True)
+    (course / "source" / WEEK / "key.py").write_text('TITLE = TOPICS = ""\nEXERCISES = ()\n')
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "ds-interview-loop") as gradebook:
         gradebook.add_assignment(WEEK)
         gradebook.update_or_create_notebook("nb", WEEK)

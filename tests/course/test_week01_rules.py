@@ -5,10 +5,10 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
+from autograder.judges import CheckFailed
 from tests.keys import key
 
 week01 = key("week01")
-from autograder.judges import CheckFailed
 
 
 def exact_variance(values) -> Fraction:

@@ -14,31 +14,44 @@ import numpy as np
 import pytest
 
 from autograder import cohort
-from tests.keys import key
+from autograder.exercises.answer import FunctionAnswer
 from autograder.grading import codec
 from autograder.judges import CheckFailed, calls
-from tests.exercises.test_week02_answer_bank import ANSWER_CELLS, BANK, ROOT, checks_of
+from autograder.judges.counting import counted_call
+from tests.course import answer_banks
+from tests.keys import COURSE, key
+
+week02 = key("week02")
+ROOT = COURSE.root
+ANSWER_CELLS = answer_banks.answer_cells("week02")
+BANK = answer_banks.bank("week02")
 
 
-class StandIn:
-    """Like the grading stand-in: callable only through call_on_copies, values re-encoded."""
+def checks_of(cell_id):
+    return answer_banks.checks_of("week02", cell_id)
+
+
+class StandIn(FunctionAnswer):
+    """Like the grading stand-in: reached only through the answer interface, values re-encoded."""
 
     def __init__(self, func):
         self._func = func
-        self.__code__ = func.__code__
-        self.__name__ = func.__name__
+        self.name = func.__name__
 
-    def __call__(self, *args, **kwargs):
-        raise TypeError("a learner's function is called through call_on_copies")
-
-    def call_on_copies(self, args, *, banned):
+    def call(self, args, *, banned):
         plain = codec.decode(codec.encode(tuple(args)))
         outcome = calls.call_on_copies(self._func, plain, banned=banned)
         outcome.result = codec.decode(codec.encode(outcome.result))
         return outcome
 
+    def counted(self, args, *, banned):
+        return counted_call(self._func, args, banned=banned)
+
     def banned_reference(self, banned):
         return calls.banned_references(self._func, banned)
+
+    def names(self):
+        return calls.code_names(self._func)
 
 
 def load(cell_id: str, name: str) -> dict:
@@ -52,7 +65,7 @@ def verdicts(cell_id: str, namespace: dict) -> list[str]:
     for exercise in checks_of(cell_id):
         for hidden in (False, True):
             try:
-                exercise._judge(StandIn(namespace[exercise.name]), hidden=hidden)
+                exercise.judge(StandIn(namespace[exercise.name]), hidden=hidden)
             except CheckFailed as failure:
                 found.append(str(failure))
     return found

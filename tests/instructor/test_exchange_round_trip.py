@@ -27,6 +27,7 @@ from autograder import cohort, notebooks
 from autograder.api.feedback import HIDDEN_NOTICE, feedback
 from autograder.api.grade import grade
 from autograder.course import nbgrader_api
+from tests.keys import COURSE
 
 pytestmark = pytest.mark.pipeline
 
@@ -75,7 +76,7 @@ def learner_app(kind, course: Path, home: Path, learner: str):
 
 def answers_for(learner: str, source: Path) -> dict[str, str]:
     solution = cohort.solutions(notebooks.read(source))
-    bank = cohort.answer_bank(ROOT, WEEK)
+    bank = cohort.answer_bank(COURSE, WEEK)
     if learner == "ann":
         return solution
     if learner == "bob":  # a plausible wrong answer wherever the bank has one

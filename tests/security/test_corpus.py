@@ -20,6 +20,7 @@ from autograder import cohort, notebooks
 from autograder.api.grade import grade
 from autograder.api.release import generate
 from autograder.course import CONFIG_FILE
+from tests.keys import COURSE
 
 pytestmark = pytest.mark.pipeline
 
@@ -86,7 +87,7 @@ def hand_in(course: Path, learner: str, files: dict[str, str]) -> Path:
 def honest_submissions(course: Path) -> dict[str, dict[str, str]]:
     """A learner with every answer right, and one with a wrong answer to sample_variance."""
     full, partial = {}, {}
-    bank = cohort.answer_bank(ROOT, WEEK)
+    bank = cohort.answer_bank(COURSE, WEEK)
     for source in sorted((course / "source" / WEEK).glob("*.ipynb")):
         solved = notebooks.read(source)
         released = notebooks.read(course / "release" / WEEK / source.name)

@@ -1,6 +1,6 @@
-"""Grade bookkeeping: explaining why nbgrader could not grade a submission."""
+"""The pool's bookkeeping: explaining why nbgrader could not grade a submission."""
 
-from autograder.api.grade import _reason
+from autograder.api.pool import failure_reason
 
 
 def test_failure_reason_names_the_notebook_and_the_real_error():
@@ -12,7 +12,7 @@ def test_failure_reason_names_the_notebook_and_the_real_error():
             "[ERROR] Please see the the above traceback for details on the specific errors on the above failures.",
         ]
     )
-    reason = _reason(
+    reason = failure_reason(
         {
             "success": False,
             "log": log,
@@ -27,7 +27,7 @@ def test_failure_reason_names_the_notebook_and_the_real_error():
 
 def test_failure_reason_without_a_traceback_falls_back_to_the_last_line():
     assert (
-        _reason({"log": "[ERROR] No notebooks were matched\n"})
+        failure_reason({"log": "[ERROR] No notebooks were matched\n"})
         == "[ERROR] No notebooks were matched"
     )
-    assert _reason({}) == "nbgrader gave no reason"
+    assert failure_reason({}) == "nbgrader gave no reason"
