@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from autograder.course import Course
 from autograder.data import store
 from autograder.data.store import (
-    HIDDEN_SEEDS,
     STORE_SEED,
     TABLES,
     build_store,
@@ -19,6 +19,7 @@ from autograder.data.store import (
 )
 
 REPO = Path(__file__).resolve().parents[2]
+HIDDEN_SEEDS = Course.load(REPO).hidden_seeds[:3]  # instructor-only, from course.toml
 SHIPPED = REPO / "data" / "store.db"
 CARD = REPO / "data" / "README.md"
 
@@ -94,7 +95,7 @@ def test_rebuilding_the_shipped_seed_reproduces_the_shipped_file(shipped, tmp_pa
 def test_shipped_file_is_small_and_where_store_path_says():
     assert SHIPPED.is_file()
     assert SHIPPED.stat().st_size < 5 * 1024 * 1024
-    assert store_path() == SHIPPED
+    assert store_path(REPO / "source") == SHIPPED  # found from anywhere in the course
 
 
 def test_shipped_row_counts_are_in_the_advertised_ranges(shipped):
@@ -211,7 +212,8 @@ def test_connect_read_only_does_not_create_a_missing_file(tmp_path):
 
 
 def test_store_path_falls_back_to_a_built_cache(tmp_path, monkeypatch, shipped):
-    monkeypatch.setattr(store, "_SHIPPED", tmp_path / "nowhere" / "store.db")
+    monkeypatch.chdir(tmp_path)  # a learner's folder: no data/store.db above it
+    monkeypatch.delenv("AUTOGRADER_STORE", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     path = store_path()
     assert path == tmp_path / "cache" / "ds-interview-loop" / f"store-{STORE_SEED}.db"
@@ -221,6 +223,8 @@ def test_store_path_falls_back_to_a_built_cache(tmp_path, monkeypatch, shipped):
     finally:
         cached.close()
     assert store_path() == path  # built once, then reused
+    monkeypatch.setenv("AUTOGRADER_STORE", str(SHIPPED))
+    assert store_path() == SHIPPED  # an explicit choice wins
 
 
 def test_build_to_a_path_replaces_the_file_atomically(tmp_path):
