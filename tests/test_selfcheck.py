@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
 from autograder import selfcheck
-from autograder.exercises import week01  # noqa: F401 (registers week 1's answer names)
 from autograder.judges import CheckFailed
+from autograder.learner import read
+
+RELEASE = Path(__file__).resolve().parents[1] / "release" / "week01"
+selfcheck.install(read("week01", RELEASE).exercises)  # what autograder.load registers
 
 
 def test_a_failed_check_is_one_line_per_problem():
@@ -39,14 +44,15 @@ def kernel_outputs() -> list:
     nb.cells = [
         nbformat.v4.new_code_cell(source)
         for source in (
-            "from autograder.exercises import week01 as q",
+            'import autograder\nq = autograder.load("week01")',
             "q.sample_variance.check(lambda values: 0.0)",
             "raise NotImplementedError()",
             "q.largest_team.check(LARGEST_TEAM_SQL)",
             "1 / 0",
         )
     ]
-    NotebookClient(nb, timeout=60, allow_errors=True, kernel_name="python3").execute()
+    client = NotebookClient(nb, timeout=60, allow_errors=True, kernel_name="python3")
+    client.execute(cwd=str(RELEASE))  # a learner's folder: the notebooks and checks.json
     return [[o for o in cell.outputs if o.output_type == "error"] for cell in nb.cells]
 
 
@@ -62,6 +68,19 @@ def test_failures_reach_the_notebook_as_short_errors(kernel_outputs):
     ):
         assert len(errors) == 1, "the kernel must still report an error (Validate counts it)"
         assert len(errors[0].traceback) == 1 and fragment in errors[0].traceback[0]
+
+
+def test_loading_the_checks_has_no_error(kernel_outputs):
+    assert kernel_outputs[0] == []
+
+
+def test_importing_the_package_registers_nothing():
+    import subprocess
+    import sys
+
+    code = "import autograder, autograder.exercises, autograder.selfcheck as s; print(s.answer_names())"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "set()"
 
 
 def test_a_real_bug_keeps_its_full_traceback(kernel_outputs):

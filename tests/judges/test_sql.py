@@ -5,10 +5,12 @@ import sqlite3
 import pandas as pd
 import pytest
 
-from autograder.exercises import week01
 from autograder.exercises.sql import hidden_databases, visible_database
 from autograder.judges import CheckFailed
 from autograder.judges import sql as judge
+from tests.keys import key
+
+week01 = key("week01")
 
 
 @pytest.fixture
