@@ -67,7 +67,46 @@ class DataProbe:
 
     @staticmethod
     def rebuild(item: dict[str, Any]) -> DataProbe:
+        _register_engines()
         return DataProbe._types[item["probe"]].from_learner_data(item["data"])
+
+
+class DataCompare:
+    """A ``compare`` for :class:`NumericExercise` that can be written as learner-side data.
+
+    Called like a compare function, ``compare(result, expected) -> problem or None``, but
+    its code is the engine's and its parameters plain values, so a learner's self-check can
+    judge with it. Subclasses register by class name, as :class:`DataProbe` s do.
+    """
+
+    _types: dict[str, type[DataCompare]] = {}
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        DataCompare._types[cls.__name__] = cls
+
+    def __call__(self, result: Any, expected: Any) -> str | None:
+        raise NotImplementedError
+
+    def learner_data(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    @classmethod
+    def from_learner_data(cls, data: dict[str, Any]) -> DataCompare:
+        raise NotImplementedError
+
+    @staticmethod
+    def rebuild(item: dict[str, Any]) -> DataCompare:
+        _register_engines()
+        return DataCompare._types[item["compare"]].from_learner_data(item["data"])
+
+
+def _register_engines() -> None:
+    """Import the engine's data probes and comparisons, so a check file can name them.
+
+    A learner's kernel imports no key, so nothing else would have defined them.
+    """
+    import autograder.exercises.probes  # noqa: F401
 
 
 class ProbeStopped(Exception):
@@ -85,7 +124,8 @@ class NumericExercise(FunctionExercise):
     """A function exercise on numbers and arrays (see the module docstring).
 
     ``compare(result, expected)`` replaces the default comparison (:func:`describe_close`
-    with ``atol``/``rtol``) when a result needs tailored messages; ``quiet`` fails answers
+    with ``atol``/``rtol``) when a result needs tailored messages; only a :class:`DataCompare`
+    can be released to learners. ``quiet`` fails answers
     that overflow, divide by zero or produce invalid values along the way.
     """
 
@@ -99,7 +139,7 @@ class NumericExercise(FunctionExercise):
         atol: float = 1e-9,
         rtol: float = 0.0,
         quiet: bool = False,
-        compare: Callable[[Any, Any], str | None] | None = None,
+        compare: Callable[[Any, Any], str | None] | DataCompare | None = None,
         **kwargs,
     ):
         super().__init__(id, tol=atol, **kwargs)
@@ -141,7 +181,9 @@ class NumericExercise(FunctionExercise):
             return self._judge_probe(func, case, hidden=hidden, index=index)
         return super()._judge_case(func, case, hidden=hidden, index=index)
 
-    def _judge_probe(self, func: FunctionAnswer, probe: Probe | DataProbe, *, hidden: bool, index: int) -> str | None:
+    def _judge_probe(
+        self, func: FunctionAnswer, probe: Probe | DataProbe, *, hidden: bool, index: int
+    ) -> str | None:
         where = self._where_probe(probe, hidden=hidden, index=index)
 
         def call(*args: Any) -> Any:
@@ -180,18 +222,23 @@ class NumericExercise(FunctionExercise):
         return super()._case_from(item)
 
     def learner_data(self) -> dict[str, Any]:
-        if self.compare is not None:
+        if self.compare is not None and not isinstance(self.compare, DataCompare):
             raise CompileError(
-                "its compare function is code; use the tolerance comparison (atol, rtol) so "
-                "the learner's self-check can judge results"
+                "its compare function is code; use the tolerance comparison (atol, rtol) or "
+                "a DataCompare so the learner's self-check can judge results"
             )
         data = super().learner_data()
         data.update(atol=self.atol, rtol=self.rtol, quiet=self.quiet)
+        if self.compare is not None:
+            data["compare"] = {
+                "compare": type(self.compare).__name__,
+                "data": self.compare.learner_data(),
+            }
         return data
 
     @classmethod
     def from_learner_data(cls, data: dict[str, Any]) -> NumericExercise:
         exercise = super().from_learner_data(data)
         exercise.atol, exercise.rtol, exercise.quiet = data["atol"], data["rtol"], data["quiet"]
-        exercise.compare = None
+        exercise.compare = DataCompare.rebuild(data["compare"]) if "compare" in data else None
         return exercise

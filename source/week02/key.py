@@ -13,17 +13,18 @@ import math
 
 import numpy as np
 
-from autograder.exercises.function import Case, Mistake
+from autograder.exercises.function import Case, Mistake, Produces
 from autograder.exercises.numeric import NumericExercise, Probe, produces_close
-from autograder.judges.arrays import (
-    at_quantile,
-    close,
-    coverage,
-    describe_array,
-    float_sequence,
-    quantile_span,
+from autograder.exercises.probes import (
+    DecisionsProbe,
+    Distribution,
+    NamedParts,
+    Part,
+    QuantileIntervalProbe,
+    SameSeedProbe,
+    read_interval,
 )
-from autograder.judges.values import type_name
+from autograder.judges.arrays import close, coverage
 
 TITLE = "Fundamentals: statistics and ML"
 TOPICS = (
@@ -137,11 +138,9 @@ biased_coin = NumericExercise(
         Mistake(
             "looks like a normal approximation; this exercise asks for exact binomial "
             "probabilities",
-            lambda args, result: any(
-                produces_close(functools.partial(_normal_approximation, correction=c), atol=1e-9)(
-                    args, result
-                )
-                for c in (0.0, 0.5)
+            produces_close(
+                _normal_approximation,
+                also=(functools.partial(_normal_approximation, correction=0.5),),
             ),
         ),
         Mistake(
@@ -197,44 +196,43 @@ def _one_sided_decision(heads, flips, alpha=0.05):
     return _one_sided(heads, flips) <= alpha
 
 
-def _decision_probe(cases: tuple[tuple, ...], *, hidden: bool) -> Probe:
-    """Judge the decisions together: one bool cannot tell a reversed rule from a wrong p-value."""
+@functools.cache
+def _decision_probe(cases: tuple[tuple, ...], *, hidden: bool) -> DecisionsProbe:
+    """Judge the decisions together: one bool cannot tell a reversed rule from a wrong p-value.
 
-    def run(call):
-        got = []
-        for args in cases:
-            result = call(*args)
-            if type(result) is not bool:
-                return f"returned a {type_name(result)}; expected a bool (True or False)"
-            got.append(result)
-        want = [_reference_decision(*args) for args in cases]
-        if got == want:
-            return None
-        if all(g is not w for g, w in zip(got, want, strict=True)):
-            why = "the rule is the wrong way round: a SMALL p-value (<= alpha) is evidence of bias"
-        elif got == [_one_sided_decision(*args) for args in cases]:
-            why = "these are the decisions of a one-sided test; use the two-sided p-value"
-        else:
-            why = "compare the two-sided p-value with alpha, and check biased_coin_p_value first"
-        wrong = [args for args, g, w in zip(cases, got, want, strict=True) if g is not w]
-        if hidden:
-            return f"made the wrong decision in {len(wrong)} of {len(cases)} cases ({why})"
-        first = wrong[0]
-        p_value = _reference_p_value(first[0], first[1])
-        return (
-            f"returned {not _reference_decision(*first)} for {first}, whose two-sided p-value "
-            f"is {p_value:.4f}: {why}"
-        )
-
-    return Probe("several coins and levels" if hidden else "the worked examples", run)
+    A visible message quotes the first wrong case with its p-value; a hidden one counts.
+    """
+    want = tuple(_reference_decision(*args) for args in cases)
+    return DecisionsProbe(
+        "several coins and levels" if hidden else "the worked examples",
+        cases=cases,
+        expected=want,
+        patterns=(
+            (
+                tuple(not w for w in want),
+                "the rule is the wrong way round: a SMALL p-value (<= alpha) is evidence of bias",
+            ),
+            (
+                tuple(_one_sided_decision(*args) for args in cases),
+                "these are the decisions of a one-sided test; use the two-sided p-value",
+            ),
+        ),
+        otherwise="compare the two-sided p-value with alpha, and check biased_coin_p_value first",
+        details=()
+        if hidden
+        else tuple(
+            f"whose two-sided p-value is {_reference_p_value(args[0], args[1]):.4f}"
+            for args in cases
+        ),
+    )
 
 
 biased_coin_decision = NumericExercise(
     "biased_coin_decision",
     name="coin_is_biased",
     reference=_reference_decision,
-    visible=(_decision_probe(_DECISIONS_VISIBLE, hidden=False),),
-    hidden=(_decision_probe(_DECISIONS_HIDDEN, hidden=True),),
+    visible=lambda: (_decision_probe(_DECISIONS_VISIBLE, hidden=False),),
+    hidden=lambda: (_decision_probe(_DECISIONS_HIDDEN, hidden=True),),
     hints=(
         "Compute the p-value with your biased_coin_p_value, then compare it with alpha.",
         "Reject 'the coin is fair' when the p-value is at most alpha; return a Python bool.",
@@ -292,9 +290,7 @@ fraud_posterior = NumericExercise(
     mistakes=(
         Mistake(
             "you returned the sensitivity, P(flag | fraud); the question asks for P(fraud | flag)",
-            lambda args, result: (
-                type(result) is float and close(result, args[1], atol=1e-9, rtol=0)
-            ),
+            produces_close(lambda prior, sensitivity, specificity, flags=1: float(sensitivity)),
         ),
         Mistake(
             "the prior is missing: weigh each likelihood by how common fraud and legitimate "
@@ -313,8 +309,10 @@ fraud_posterior = NumericExercise(
         Mistake(
             "the answer ignores how many flags were raised: each independent flag multiplies "
             "in its likelihood once more",
-            lambda args, result: (
-                len(args) > 3 and produces_close(_reference_posterior)(args[:3], result)
+            produces_close(
+                lambda prior, sensitivity, specificity, flags=1: _reference_posterior(
+                    prior, sensitivity, specificity
+                )
             ),
         ),
     ),
@@ -351,6 +349,19 @@ def _poisson_mle(counts, exposures, *, pooled=True, factorial=True):
 
 def _reference_poisson(counts, exposures):
     return _poisson_mle(counts, exposures)
+
+
+def _poisson_unexposed(counts, exposures, *, exposed_likelihood=False):
+    """The rate as events per store, exposure ignored; its log-likelihood with or without it."""
+    rate = sum(counts) / len(counts)
+    times = exposures if exposed_likelihood else [1] * len(counts)
+    log_likelihood = 0.0
+    for k, t in zip(counts, times, strict=True):
+        if k > 0:
+            log_likelihood += k * math.log(rate * t)
+        log_likelihood -= rate * t
+        log_likelihood -= math.lgamma(k + 1)
+    return (float(rate), float(log_likelihood))
 
 
 @functools.cache
@@ -398,16 +409,15 @@ poisson_rate_mle = NumericExercise(
         ),
         Mistake(
             "the rate ignores exposure: a store open for more days should count for more",
-            lambda args, result: (
-                type(result) is tuple
-                and len(result) == 2
-                and type(result[0]) is float
-                and close(result[0], sum(args[0]) / len(args[0]), atol=1e-9, rtol=1e-9)
-                and not close(result[0], _reference_poisson(*args)[0], atol=1e-9, rtol=1e-9)
+            produces_close(
+                functools.partial(_poisson_unexposed, exposed_likelihood=True),
+                rtol=1e-9,
+                also=(_poisson_unexposed,),
             ),
         ),
         Mistake(
             "the log-likelihood is NaN: when k = 0 the term k·log(λt) is 0, even when λ = 0",
+            # grading only: a NaN needs a rate of 0, which no visible case has
             lambda args, result: (
                 type(result) is tuple
                 and len(result) == 2
@@ -452,77 +462,46 @@ def _bootstrap_distribution(values: np.ndarray, statistic=np.median, draws: int 
     return np.sort(np.concatenate(chunks))
 
 
-def _interval(result) -> tuple[tuple[float, float] | None, str | None]:
-    if type(result) is not tuple or len(result) != 2:
-        return None, f"returned a {type_name(result)}; expected a tuple (low, high)"
-    odd = next((x for x in result if type(x) is not float), None)
-    if odd is not None:
-        return (
-            None,
-            f"returned a {type_name(odd)} inside the tuple; expected Python floats (use float(...))",
-        )
-    if result[0] > result[1]:
-        return None, "returned low > high"
-    return result, None
-
-
-def _percentile_probe(values, confidence, n_resamples, seed) -> Probe:
+def _percentile_probe(values, confidence, n_resamples, seed) -> QuantileIntervalProbe:
+    """The interval's ends must be the tail quantiles of the bootstrap medians, simulated here
+    with far more resamples than the answer draws (so the slack covers its own noise)."""
     values = np.asarray(values, dtype=float)
-
-    def run(call):
-        interval, problem = _interval(call(values, confidence, n_resamples, seed))
-        if problem:
-            return problem
-        medians = _bootstrap_distribution(values)
-        tail = (1 - confidence) / 2
-        slack = 5 * math.sqrt(tail * (1 - tail) / n_resamples) + 0.005
-        if interval[0] == interval[1] and medians[0] != medians[-1]:
-            return (
-                "returned an interval of zero width: each resample must draw n values WITH "
-                "replacement, so resampled medians vary"
-            )
-        if all(
-            at_quantile(medians, end, q, slack=slack)
-            for end, q in zip(interval, (tail, 1 - tail), strict=True)
-        ):
-            return None
-        means = _bootstrap_distribution(values, np.mean)
-        if all(
-            at_quantile(means, end, q, slack=slack)
-            for end, q in zip(interval, (tail, 1 - tail), strict=True)
-        ):
-            return "looks like a bootstrap interval for the mean; this one is for the median"
-        low_at, high_at = (100 * np.mean(quantile_span(medians, end)) for end in interval)
-        return (
-            f"returned an interval whose ends sit near the {low_at:.1f}th and {high_at:.1f}th "
-            f"percentiles of the bootstrap medians; a {confidence:.0%} percentile interval "
-            f"cuts {tail:.1%} from each tail"
-        )
-
-    return Probe(f"a {confidence:.0%} interval from {n_resamples} resamples", run)
+    tail = (1 - confidence) / 2
+    return QuantileIntervalProbe(
+        f"a {confidence:.0%} interval from {n_resamples} resamples",
+        args=(values, confidence, n_resamples, seed),
+        quantiles=(tail, 1 - tail),
+        slack=5 * math.sqrt(tail * (1 - tail) / n_resamples) + 0.005,
+        distribution=Distribution.of(_bootstrap_distribution(values)),
+        name="the bootstrap medians",
+        advice=f"a {confidence:.0%} percentile interval cuts {tail:.1%} from each tail",
+        zero_width=(
+            "returned an interval of zero width: each resample must draw n values WITH "
+            "replacement, so resampled medians vary"
+        ),
+        alternatives=(
+            (
+                Distribution.of(_bootstrap_distribution(values, np.mean)),
+                "looks like a bootstrap interval for the mean; this one is for the median",
+            ),
+        ),
+    )
 
 
-def _seed_probe(values) -> Probe:
-    values = np.asarray(values, dtype=float)
-
-    def run(call):
-        # four calls with one seed: an unseeded answer matching itself four times by chance
-        # is too unlikely to happen, so the verdict does not depend on luck
-        first, *again = (call(values, 0.9, 25, 7) for _ in range(4))
-        _, problem = _interval(first)
-        if problem:
-            return problem
-        if any(other != first for other in again):
-            return (
-                "returned different intervals for the same seed: draw every resample from "
-                "np.random.default_rng(seed)"
-            )
-        others = {call(values, 0.9, 25, seed) for seed in (1, 2, 3, 4, 5)}
-        if len(others | {first}) == 1:
-            return "returned the same interval for every seed: use the seed argument"
-        return None
-
-    return Probe("the seed: same seed, same interval", run)
+def _seed_probe(values) -> SameSeedProbe:
+    return SameSeedProbe(
+        "the seed: same seed, same interval",
+        args=(np.asarray(values, dtype=float), 0.9, 25, 7),
+        seed_at=3,
+        other_seeds=(1, 2, 3, 4, 5),
+        repeats=4,
+        result="interval",
+        differs=(
+            "returned different intervals for the same seed: draw every resample from "
+            "np.random.default_rng(seed)"
+        ),
+        ignored="returned the same interval for every seed: use the seed argument",
+    )
 
 
 def _coverage_probe(n_samples: int, size: int, confidence: float, seed: int) -> Probe:
@@ -533,7 +512,7 @@ def _coverage_probe(n_samples: int, size: int, confidence: float, seed: int) -> 
     def run(call):
         intervals = []
         for index, sample in enumerate(samples):
-            interval, problem = _interval(call(sample, confidence, 400, index))
+            interval, problem = read_interval(call(sample, confidence, 400, index))
             if problem:
                 return problem
             intervals.append(interval)
@@ -551,6 +530,16 @@ def _coverage_probe(n_samples: int, size: int, confidence: float, seed: int) -> 
 def _delivery_days() -> np.ndarray:
     rng = np.random.default_rng(5)
     return np.round(rng.lognormal(1.2, 0.6, size=41), 1)
+
+
+@functools.cache
+def _bootstrap_visible() -> tuple:
+    return (
+        _percentile_probe(_delivery_days(), 0.95, 2000, 0),
+        _percentile_probe(_delivery_days(), 0.6, 2000, 1),
+        # distinct values, so resampled medians (and intervals) rarely coincide by chance
+        _seed_probe(np.random.default_rng(5).normal(20, 4, 41).round(3)),
+    )
 
 
 @functools.cache
@@ -575,12 +564,7 @@ bootstrap_median_ci = NumericExercise(
     "bootstrap_median_ci",
     name="bootstrap_median_ci",
     reference=_reference_bootstrap,
-    visible=lambda: (
-        _percentile_probe(_delivery_days(), 0.95, 2000, 0),
-        _percentile_probe(_delivery_days(), 0.6, 2000, 1),
-        # distinct values, so resampled medians (and intervals) rarely coincide by chance
-        _seed_probe(np.random.default_rng(5).normal(20, 4, 41).round(3)),
-    ),
+    visible=_bootstrap_visible,
     hidden=_bootstrap_hidden,
     hints=(
         "One resample: draw len(values) values from the data WITH replacement "
@@ -659,8 +643,27 @@ def _bias_variance_hidden() -> tuple[Case, ...]:
     )
 
 
-def _bias_variance_shape(args, result) -> bool:
-    return type(result) is tuple and len(result) == 2
+def _degree_off(step: int):
+    """The reference with the polynomial's degree off by ``step``."""
+
+    def wrong(x_train, y_train, x_test, f_test, degree):
+        if degree + step < 0:
+            raise ValueError("no polynomial has a negative degree")
+        return _reference_bias_variance(x_train, y_train, x_test, f_test, degree + step)
+
+    return wrong
+
+
+def _one_fit(x_train, y_train, x_test, f_test, degree, *, pooled=True):
+    """One polynomial for every training set (fitted to them pooled, or to the first only):
+    the predictions never disagree, so the variance is zero."""
+    x, y = (np.ravel(x_train), np.ravel(y_train)) if pooled else (x_train[0], y_train[0])
+    prediction = np.polyval(np.polyfit(x, y, degree), x_test)
+    return (float(np.mean((prediction - f_test) ** 2)), 0.0)
+
+
+def _no_variance(x_train, y_train, x_test, f_test, degree):
+    return (_reference_bias_variance(x_train, y_train, x_test, f_test, degree)[0], 0.0)
 
 
 bias_variance = NumericExercise(
@@ -691,23 +694,16 @@ bias_variance = NumericExercise(
         Mistake(
             "looks like the polynomial has the wrong degree: np.polyfit(x, y, degree) fits "
             "degree + 1 coefficients",
-            lambda args, result: any(
-                produces_close(
-                    lambda *a, d=d: _reference_bias_variance(*a[:4], a[4] + d),
-                    atol=1e-8,
-                    rtol=1e-6,
-                )(args, result)
-                for d in (-1, 1)
-                if args[4] + d >= 0
-            ),
+            produces_close(_degree_off(-1), atol=1e-8, rtol=1e-6, also=(_degree_off(1),)),
         ),
         Mistake(
             "the variance is zero: fit a separate polynomial to each training set and measure "
             "how much their predictions disagree",
-            lambda args, result: (
-                _bias_variance_shape(args, result)
-                and type(result[1]) is float
-                and abs(result[1]) <= 1e-12
+            produces_close(
+                _one_fit,
+                atol=1e-8,
+                rtol=1e-6,
+                also=(functools.partial(_one_fit, pooled=False), _no_variance),
             ),
         ),
     ),
@@ -762,67 +758,38 @@ def _reference_fit(X, y, learning_rate=0.1, n_iterations=1000):
 FIT_ATOL, FIT_RTOL = 1e-8, 1e-6
 
 
-def _fit_parts(result, n_features: int, n_iterations: int):
-    """``(weights, bias, losses array)`` from a learner's result, or ``(None, problem)``."""
-    if type(result) is not tuple or len(result) != 3:
-        return None, f"returned a {type_name(result)}; expected a tuple (weights, bias, losses)"
-    weights, intercept, losses = result
-    if type(weights) is np.ndarray and weights.shape == (n_features, 1):
-        return None, (
-            f"returned weights of shape {weights.shape}; return a 1-D array of shape "
-            f"({n_features},)"
-        )
-    problem = describe_array(weights, shape=(n_features,), kind="f")
-    if problem:
-        return None, problem.replace("returned", "returned weights as", 1)
-    if type(intercept) is not float:
-        return (
-            None,
-            f"returned a bias of type {type_name(intercept)}; expected a Python float (use float(...))",
-        )
-    array, problem = float_sequence(losses, n_iterations)
-    if problem:
-        return None, f"returned losses that {problem} (one mean log-loss per iteration)"
-    return (weights, intercept, array), None
+# (weights, bias, losses): checked for shape and type in that order, then losses first, as a
+# wrong loss curve explains wrong weights
+FIT_RESULT = NamedParts(
+    parts=(
+        Part("weights", "array"),
+        Part("bias", "float"),
+        Part("losses", "floats", "one mean log-loss per iteration"),
+    ),
+    order=(2, 0, 1),
+    atol=FIT_ATOL,
+    rtol=FIT_RTOL,
+)
 
 
-def _compare_fit(result, expected) -> str | None:
-    parts, problem = _fit_parts(result, len(expected[0]), len(expected[2]))
-    if problem:
-        return problem
-    weights, intercept, losses = parts
-    if not np.allclose(losses, expected[2], atol=FIT_ATOL, rtol=FIT_RTOL):
-        return "returned the wrong losses"
-    if not np.allclose(weights, expected[0], atol=FIT_ATOL, rtol=FIT_RTOL):
-        return "returned the wrong weights"
-    if not close(intercept, expected[1], atol=FIT_ATOL, rtol=FIT_RTOL):
-        return "returned the wrong bias"
-    return None
+def _losses_as_list_or_array(fit, *, atol: float = FIT_ATOL) -> Produces:
+    """A mistake whose fit is ``fit(*args)``, with its losses returned as a list or an array."""
+
+    def as_array(*args):
+        weights, intercept, losses = fit(*args)
+        return weights, intercept, np.array(losses)
+
+    return produces_close(fit, atol=atol, rtol=FIT_RTOL, also=(as_array,))
 
 
-def _fit_like(**wrong):
-    def matches(args, result):
-        with np.errstate(all="ignore"):
-            expected = _fit(*args, **wrong)
-            parts, problem = _fit_parts(result, len(expected[0]), len(expected[2]))
-            if problem:
-                return False
-            weights, intercept, losses = parts
-            return (
-                np.allclose(weights, expected[0], atol=FIT_ATOL, rtol=FIT_RTOL)
-                and close(intercept, expected[1], atol=FIT_ATOL, rtol=FIT_RTOL)
-                and np.allclose(losses, expected[2], atol=FIT_ATOL, rtol=FIT_RTOL, equal_nan=True)
-            )
-
-    return matches
+def _fit_like(**wrong) -> Produces:
+    return _losses_as_list_or_array(functools.partial(_fit, **wrong))
 
 
-def _summed_losses(args, result):
-    expected = _reference_fit(*args)
-    parts, problem = _fit_parts(result, len(expected[0]), len(expected[2]))
-    return not problem and np.allclose(
-        parts[2], np.array(expected[2]) * len(args[1]), atol=1e-6, rtol=FIT_RTOL
-    )
+def _summed_fit(*args):
+    """The right fit, each loss a sum over the rows instead of a mean."""
+    weights, intercept, losses = _reference_fit(*args)
+    return weights, intercept, [loss * len(args[1]) for loss in losses]
 
 
 def _toy_classification(seed: int, n: int, d: int, *, integer_labels: bool = False):
@@ -861,7 +828,7 @@ SKLEARN_TOLERANCE = 1e-4
 def _sklearn_probe() -> Probe:
     def run(call):
         X, y = real_dataset()
-        parts, problem = _fit_parts(call(X, y, 2.0, 1500), X.shape[1], 1500)
+        parts, problem = FIT_RESULT.read(call(X, y, 2.0, 1500), (X.shape[1], None, 1500))
         if problem:
             return problem
         weights, intercept, _ = parts
@@ -881,7 +848,7 @@ def _sklearn_probe() -> Probe:
 def _monotone_probe() -> Probe:
     def run(call):
         X, y = _toy_classification(17, 80, 3)
-        parts, problem = _fit_parts(call(X, y, 0.05, 300), 3, 300)
+        parts, problem = FIT_RESULT.read(call(X, y, 0.05, 300), (3, None, 300))
         if problem:
             return problem
         losses = parts[2]
@@ -913,7 +880,7 @@ logistic_regression = NumericExercise(
     "logistic_regression",
     name="fit_logistic_regression",
     reference=_reference_fit,
-    compare=_compare_fit,
+    compare=FIT_RESULT,
     quiet=True,
     visible=lambda: (
         Case(
@@ -948,7 +915,10 @@ logistic_regression = NumericExercise(
             "gradient with, so the first loss is log(2)",
             _fit_like(late=True),
         ),
-        Mistake("the losses are sums; record the MEAN log-loss", _summed_losses),
+        Mistake(
+            "the losses are sums; record the MEAN log-loss",
+            _losses_as_list_or_array(_summed_fit, atol=1e-6),
+        ),
     ),
     hints=(
         "Start from zeros. Each iteration: z = X @ w + b, p = sigmoid(z), record the mean "
@@ -982,6 +952,7 @@ logistic_regression_sigmoid = NumericExercise(
         Mistake(
             "the result is NaN for large z: exp(z) / (1 + exp(z)) overflows; use "
             "1 / (1 + exp(-z)) where z >= 0",
+            # grading only: the visible z are too small to overflow
             lambda args, result: type(result) is np.ndarray and bool(np.isnan(result).any()),
         ),
     ),
@@ -997,6 +968,15 @@ logistic_regression_sigmoid = NumericExercise(
 
 def _reference_predict(X, weights, bias):
     return _sigmoid(np.asarray(X, dtype=float) @ weights + bias)
+
+
+def _labels(dtype: type):
+    """Predicted classes (probability >= 0.5) instead of probabilities, as ``dtype``."""
+
+    def wrong(X, weights, bias):
+        return (_reference_predict(X, weights, bias) >= 0.5).astype(dtype)
+
+    return wrong
 
 
 logistic_regression_predict = NumericExercise(
@@ -1022,11 +1002,7 @@ logistic_regression_predict = NumericExercise(
         ),
         Mistake(
             "you returned class labels; return the probability P(y = 1) of each row",
-            lambda args, result: (
-                type(result) is np.ndarray
-                and result.shape == (len(args[0]),)
-                and bool(np.isin(result, (0, 1)).all())
-            ),
+            produces_close(_labels(float), also=(_labels(int), _labels(bool))),
         ),
     ),
     hints=(
