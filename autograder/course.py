@@ -56,10 +56,12 @@ class Course:
         seeds = settings.get("grading", {}).get("hidden_seeds", [])
         if not isinstance(seeds, list) or not all(isinstance(s, int) for s in seeds):
             raise CourseError(f"[grading] hidden_seeds in {SETTINGS_FILE} must be a list of integers")
+        from autograder.data.store import store_path
+
         return cls(
             root=root,
             course_id=str(config.CourseDirectory.get("course_id", "") or root.name),
-            store_path=root / "data" / "store.db",
+            store_path=store_path(root),  # the course's data/store.db, else a built copy
             hidden_seeds=tuple(seeds),
         )
 

@@ -2,20 +2,21 @@
 
 Several graders (or a JupyterHub deployment) share one gradebook through ``db_url``. The
 same cohort graded into SQLite one submission at a time and into PostgreSQL by two worker
-processes must get the same grade in every cell. The server comes from
-``AUTOGRADER_TEST_POSTGRES`` (a URL whose role may create databases; .ci/run installs Debian's
-postgresql, starts it and sets this); each run grades into a database of its own.
+processes must get the same grade in every cell. The server is ``AUTOGRADER_TEST_POSTGRES``
+(a URL whose role may create databases) when set, else a real PostgreSQL started for this
+module by the pip-installed ``pgserver`` package; each run grades into a database of its own.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import uuid
 
 import pytest
 from instructor_course import WEEK, gradebook_cells, new_course
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.exc import OperationalError
 
 from autograder.api.demo import build_cohort
@@ -23,25 +24,33 @@ from autograder.api.grade import grade
 
 pytestmark = pytest.mark.pipeline
 
-SERVER = os.environ.get(
-    "AUTOGRADER_TEST_POSTGRES",
-    "postgresql+psycopg2://autograder:autograder@127.0.0.1:5432/postgres",
-)
+@pytest.fixture(scope="module")
+def server():
+    """A PostgreSQL server URL: the configured one, or a private one from pgserver."""
+    if os.environ.get("AUTOGRADER_TEST_POSTGRES"):
+        yield os.environ["AUTOGRADER_TEST_POSTGRES"]
+        return
+    import pgserver
+
+    # not under pytest's tmp folder: as root, pgserver runs the server as its own user, which
+    # must be able to reach the data folder
+    folder = tempfile.mkdtemp(prefix="gradebook-pg-")
+    running = pgserver.get_server(folder, cleanup_mode="stop")
+    yield running.get_uri().replace("postgresql://", "postgresql+psycopg2://", 1)
+    running.cleanup()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
-def database_url():
-    admin = create_engine(SERVER, isolation_level="AUTOCOMMIT")
+def database_url(server):
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
     name = f"gradebook_{uuid.uuid4().hex[:12]}"
     try:
         with admin.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
     except OperationalError as error:
-        pytest.fail(
-            f"no PostgreSQL server at {SERVER} ({error.orig}); .ci/run installs and starts one, "
-            "or set AUTOGRADER_TEST_POSTGRES"
-        )
-    yield SERVER.rsplit("/", 1)[0] + "/" + name
+        pytest.fail(f"the PostgreSQL server at {server} refused a new database ({error.orig})")
+    yield make_url(server).set(database=name).render_as_string(hide_password=False)
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
