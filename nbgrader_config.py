@@ -45,9 +45,9 @@ c.ConfinedExecute.max_output_bytes = 1_000_000
 c.ConfinedKernelManager.course_root = COURSE_ROOT
 c.TrustedVerdicts.course_root = COURSE_ROOT
 
-# Feedback shows each test's verdict, never hidden test code (autograder/api/feedback.py).
+# Feedback shows each test's verdict, never hidden test code (autograder/grading/hide_hidden.py).
 c.GenerateFeedback.preprocessors = [
-    "autograder.api.feedback.HideHiddenTests",
+    "autograder.grading.hide_hidden.HideHiddenTests",
     "nbgrader.preprocessors.GetGrades",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]

@@ -2,7 +2,7 @@
 
 import nbformat
 
-from autograder.api.feedback import HIDDEN_NOTICE, HideHiddenTests
+from autograder.grading.hide_hidden import HIDDEN_NOTICE, HideHiddenTests
 
 HIDDEN_LINE = "q.sample_variance.check_hidden(sample_variance)"
 
