@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from autograder.exercises.answer import FunctionAnswer
+from autograder.exercises.answer import FunctionAnswer, Steps
 from autograder.grading.codec import decode, dumps, encode, loads
 from autograder.grading.confine import Limits, confined_command
 from autograder.judges.calls import BannedCall, CallOutcome, code_object_names
@@ -157,6 +157,26 @@ class RemoteFunction(FunctionAnswer):
     def call(self, args: tuple, *, banned: tuple[str, ...]) -> CallOutcome:
         reply = self.worker.request(
             "call", name=self.name, args=encode(tuple(args)), banned=list(banned)
+        )
+        if reply.get("banned"):
+            raise BannedCall(reply["banned"])
+        return CallOutcome(
+            result=decode(reply["result"]),
+            error=_exception(reply["error"]),
+            mutated=reply["mutated"],
+            warnings=[str(text) for text in reply.get("warnings", [])],
+        )
+
+    def call_methods(
+        self, args: tuple, steps: Steps, *, banned: tuple[str, ...], timeout: float | None = None
+    ) -> CallOutcome:
+        reply = self.worker.request(
+            "call_methods",
+            timeout=timeout,
+            name=self.name,
+            args=encode(tuple(args)),
+            steps=[[str(method), encode(tuple(step_args))] for method, step_args in steps],
+            banned=list(banned),
         )
         if reply.get("banned"):
             raise BannedCall(reply["banned"])

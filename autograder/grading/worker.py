@@ -22,6 +22,16 @@ def _error(error: BaseException) -> dict:
     }
 
 
+def _outcome(outcome) -> dict:
+    """A :class:`~autograder.judges.calls.CallOutcome` as plain values."""
+    return {
+        "result": encode(outcome.result),
+        "error": _error(outcome.error) if outcome.error is not None else None,
+        "mutated": outcome.mutated,
+        "warnings": [text[:500] for text in outcome.warnings[:20]],
+    }
+
+
 class Worker:
     def __init__(self) -> None:
         self.namespace: dict[str, Any] = {"__name__": "__main__"}
@@ -52,12 +62,20 @@ class Worker:
             )
         except BannedCall as error:
             return {"banned": str(error)}
-        return {
-            "result": encode(outcome.result),
-            "error": _error(outcome.error) if outcome.error is not None else None,
-            "mutated": outcome.mutated,
-            "warnings": [text[:500] for text in outcome.warnings[:20]],
-        }
+        return _outcome(outcome)
+
+    def call_methods(self, name: str, args: Any, steps: list, banned: list[str]) -> dict:
+        from autograder.exercises.answer import call_methods_on_copies
+        from autograder.judges.calls import BannedCall
+
+        chain = [(str(method), tuple(decode(step_args))) for method, step_args in steps]
+        try:
+            outcome = call_methods_on_copies(
+                self.namespace[name], tuple(decode(args)), chain, banned=tuple(banned)
+            )
+        except BannedCall as error:
+            return {"banned": str(error)}
+        return _outcome(outcome)
 
     def counted(self, name: str, args: Any, banned: list[str]) -> dict:
         from autograder.judges.counting import counted_call

@@ -1,0 +1,693 @@
+"""Week 4 — the churn case: features in SQL, models in scikit-learn, metrics and costs.
+
+The instructor's key (never released). The model is fitted by the grader on the visible
+customers and scored on a hidden hold-out (other customers, a later cutoff) built at grading
+time from the course's hidden seeds; the metrics are checked against scikit-learn and
+against independent computations.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+
+import numpy as np
+import pandas as pd
+
+from autograder.data.churn import churn_path
+from autograder.exercises import context
+from autograder.exercises.function import Case, Mistake
+from autograder.exercises.model import FitScore, ModelExercise
+from autograder.exercises.numeric import NumericExercise, Probe, produces_close
+from autograder.exercises.sql import SqlMistake
+from autograder.exercises.sqlfile import SqlFileExercise
+from autograder.judges.values import type_name
+
+from . import key_churn as data
+
+TITLE = "Case and ML modelling: churn"
+TOPICS = (
+    "leak-free churn features in SQL, a scikit-learn pipeline on a hidden hold-out, "
+    "cross-validated model comparison, precision/recall@k, average precision, cost-based "
+    "thresholds"
+)
+
+# --------------------------------------------------------------------------- churn_features
+
+_SQL = data.REFERENCE_SQL
+
+
+def _replace(old: str, new: str) -> str:
+    assert old in _SQL, old
+    return _SQL.replace(old, new)
+
+
+churn_features = SqlFileExercise(
+    "churn_features",
+    variable="CHURN_FEATURES_SQL",
+    reference=_SQL,
+    database=churn_path,
+    label="the churn database",
+    hidden_databases=data.hidden_databases,
+    mistakes=(
+        SqlMistake(
+            "the features use orders from on or after the cutoff (2024-07-01): filter the "
+            "history to ordered_at < '2024-07-01' before you aggregate, or the features leak "
+            "the label",
+            _replace("    WHERE ordered_at < '2024-07-01'\n", "").replace(
+                "h.active_orders > 0",
+                "h.customer_id IN (SELECT customer_id FROM orders WHERE status = 'completed' "
+                "AND ordered_at >= '2024-01-03' AND ordered_at < '2024-07-01')",
+            ),
+        ),
+        SqlMistake(
+            "orders placed on the cutoff day count as history: the cutoff is 2024-07-01 "
+            "00:00:00, so an order at or after that moment is in the future",
+            _replace("WHERE ordered_at < '2024-07-01'", "WHERE date(ordered_at) <= '2024-07-01'"),
+        ),
+        SqlMistake(
+            "frequency and monetary count every order; only completed orders are purchases "
+            "(returned and cancelled ones are not)",
+            _replace("SUM(status = 'completed') AS frequency", "COUNT(*) AS frequency").replace(
+                "SUM(CASE WHEN status = 'completed' THEN amount ELSE 0 END)", "SUM(amount)"
+            ),
+        ),
+        SqlMistake(
+            "a cancelled or returned order after the cutoff counts as staying; the label looks "
+            "for a completed order in the window",
+            _replace(
+                "WHERE status = 'completed' AND ordered_at >= '2024-07-01'",
+                "WHERE ordered_at >= '2024-07-01'",
+            ),
+        ),
+        SqlMistake(
+            "the label window includes 29 September: it runs from 2024-07-01 00:00:00 up to, "
+            "but not including, 2024-09-29 00:00:00 (90 days)",
+            _replace("ordered_at < '2024-09-29'", "date(ordered_at) <= '2024-09-29'"),
+        ),
+        SqlMistake(
+            "the label counts any completed order after the cutoff; only the 90-day window "
+            "(before 2024-09-29) counts",
+            _replace(" AND ordered_at < '2024-09-29'", ""),
+        ),
+        SqlMistake(
+            "customers are active when they have a completed order in the 180 days before the "
+            "cutoff (from 2024-01-03); your table has other customers too",
+            _replace("WHERE h.active_orders > 0", "WHERE h.frequency > 0"),
+        ),
+        SqlMistake(
+            "customers whose only recent orders were cancelled or returned are in your table: "
+            "being active takes a completed order in the 180 days before the cutoff",
+            _replace(
+                "SUM(status = 'completed' AND ordered_at >= '2024-01-03') AS active_orders",
+                "SUM(ordered_at >= '2024-01-03') AS active_orders",
+            ),
+        ),
+        SqlMistake(
+            "recency_days must count whole calendar days from the date of the last completed "
+            "order to 2024-07-01 (an order on 30 June is 1 day ago): take date() of the "
+            "timestamp first",
+            _replace("julianday(date(h.last_completed))", "julianday(h.last_completed)"),
+        ),
+        SqlMistake(
+            "churned is reversed: 1 means NO completed order in the 90 days after the cutoff",
+            _replace("THEN 1 ELSE 0 END AS churned", "THEN 0 ELSE 1 END AS churned"),
+        ),
+    ),
+    hints=(
+        "Aggregate the history first, in a CTE over orders with ordered_at < '2024-07-01': "
+        "SUM(status = 'completed') counts completed orders, and CASE WHEN inside SUM or MAX "
+        "restricts the others.",
+        "Label from a second CTE: the customers with a completed order in [2024-07-01, "
+        "2024-09-29). LEFT JOIN it to the active customers; no match means churned = 1.",
+        "Timestamps have a time of day: compare ordered_at with the date strings using < and "
+        ">= ('2024-07-01 00:00:00' is not < '2024-07-01'), and take date() before you count "
+        "days with julianday.",
+    ),
+)
+
+# ------------------------------------------------------------------------------ churn_model
+
+MARGIN = 0.05  # the model must beat the baseline's ROC AUC and average precision by this
+FIT_SECONDS = 30.0
+
+
+def _baseline_scores(X_train, y_train, X_test) -> np.ndarray:
+    """A logistic regression on frequency and monetary alone, standardised."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    columns = ["frequency", "monetary"]
+    scaler = StandardScaler().fit(X_train[columns])
+    model = LogisticRegression().fit(scaler.transform(X_train[columns]), y_train)
+    return model.predict_proba(scaler.transform(X_test[columns]))[:, 1]
+
+
+def _fit_score(label: str, train: pd.DataFrame, test: pd.DataFrame, *, hidden: bool) -> FitScore:
+    from autograder.exercises.model import average_precision, roc_auc
+
+    X_train, y_train = data.split_xy(train)
+    X_test, y_test = data.split_xy(test)
+    baseline = _baseline_scores(X_train, y_train, X_test)
+    auc, ap = roc_auc(y_test, baseline), average_precision(y_test, baseline)
+    bar = (
+        ""
+        if hidden
+        else f"the baseline, a logistic regression on frequency and monetary alone, reaches "
+        f"{auc:.3f} and {ap:.3f}; the bar is {MARGIN} above each"
+    )
+    return FitScore(
+        label,
+        X_train,
+        y_train,
+        X_test,
+        y_test,
+        min_roc_auc=auc + MARGIN,
+        min_average_precision=ap + MARGIN,
+        bar=bar,
+        repeat=True,
+    )
+
+
+@functools.cache
+def _model_visible() -> tuple[FitScore, ...]:
+    table = data.visible_table()
+    validation = table["customer_id"] % 5 == 0
+    return (
+        _fit_score(
+            "the visible customers (fitted on 4/5 of them, scored on the customers whose "
+            "customer_id is a multiple of 5)",
+            table[~validation].reset_index(drop=True),
+            table[validation].reset_index(drop=True),
+            hidden=False,
+        ),
+    )
+
+
+@functools.cache
+def _model_hidden() -> tuple[FitScore, ...]:
+    train = data.visible_table()
+    return tuple(
+        _fit_score(f"hold-out {number}: other customers at a later cutoff", train, data.holdout(index), hidden=True)
+        for number, index in enumerate((2, 3), start=1)
+    )
+
+
+churn_model = ModelExercise(
+    "churn_model",
+    name="build_churn_model",
+    visible=_model_visible,
+    hidden=_model_hidden,
+    warning_advice={
+        "ConvergenceWarning": "the solver stopped before converging; scale the features "
+        "inside the pipeline (e.g. StandardScaler) or give it more iterations",
+    },
+    fit_seconds=FIT_SECONDS,
+    hints=(
+        "Start from a Pipeline: a ColumnTransformer that keeps the six feature columns (and so "
+        "drops customer_id), then a classifier.",
+        "customer_id is a label for a row, not a behaviour: new customers have new ids. Scale "
+        "the features for a linear model; skewed counts and money often work better after "
+        "np.log1p.",
+        "Set random_state on anything random and check that fitting twice gives the same "
+        "predict_proba. Compare ROC AUC and average precision on a validation split with the "
+        "baseline before you submit.",
+    ),
+)
+
+# ---------------------------------------------------------------------------- compare_models
+
+MODEL_NAMES = ("logistic_regression", "random_forest", "gradient_boosting")
+METRICS = ("roc_auc", "average_precision")
+
+
+def _models(seed: int) -> dict:
+    from sklearn.ensemble import GradientBoostingClassifier, RandomForestClassifier
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    return {
+        "logistic_regression": make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000)),
+        "random_forest": RandomForestClassifier(
+            n_estimators=30, min_samples_leaf=5, random_state=seed, n_jobs=1
+        ),
+        "gradient_boosting": GradientBoostingClassifier(
+            n_estimators=30, max_depth=2, random_state=seed
+        ),
+    }
+
+
+def _compare(X, y, n_splits=5, seed=0, metric="roc_auc", *, stratified=True, shuffle=True, ddof=0, scale_first=False, labels=False):
+    from sklearn.base import clone
+    from sklearn.metrics import average_precision_score, roc_auc_score
+    from sklearn.model_selection import KFold, StratifiedKFold
+    from sklearn.preprocessing import StandardScaler
+
+    if metric not in METRICS:
+        raise ValueError(f"metric must be one of {METRICS}")
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y)
+    if scale_first:
+        X = StandardScaler().fit_transform(X)
+    splitter = (StratifiedKFold if stratified else KFold)(
+        n_splits=n_splits, shuffle=shuffle, random_state=seed if shuffle else None
+    )
+    score = roc_auc_score if metric == "roc_auc" else average_precision_score
+    result = {}
+    for name, model in _models(seed).items():
+        values = []
+        for train, test in splitter.split(X, y):
+            fitted = clone(model).fit(X[train], y[train])
+            if labels:
+                predicted = fitted.predict(X[test])
+            else:
+                predicted = fitted.predict_proba(X[test])[:, 1]
+            values.append(score(y[test], predicted))
+        result[name] = (float(np.mean(values)), float(np.std(values, ddof=ddof)))
+    return result
+
+
+def _reference_compare(X, y, n_splits=5, seed=0, metric="roc_auc"):
+    return _compare(X, y, n_splits, seed, metric)
+
+
+def _sample(table: pd.DataFrame, rows: int, seed: int) -> tuple[pd.DataFrame, np.ndarray]:
+    picked = table.sample(n=rows, random_state=seed).sort_values("customer_id")
+    X, y = data.split_xy(picked.reset_index(drop=True))
+    return X.drop(columns="customer_id"), y
+
+
+@functools.cache
+def _compare_visible() -> tuple[Case, ...]:
+    X, y = _sample(data.visible_table(), 250, 4)
+    return (Case((X, y), "250 visible customers (n_splits=5, seed=0, metric='roc_auc')"),)
+
+
+@functools.cache
+def _compare_hidden() -> tuple[Case, ...]:
+    X, y = _sample(data.hidden_store_table(4), 200, 1)
+    X2, y2 = _sample(data.hidden_store_table(5), 160, 2)
+    return (
+        Case((X, y, 3, 7, "average_precision"), "other customers, 3 folds, average precision"),
+        Case((X2.to_numpy(dtype=float), y2, 4, 11), "a numpy array, 4 folds, seed 11"),
+        Case((X, y, 5, 0, "accuracy"), "an unknown metric", raises=ValueError),
+    )
+
+
+def _compare_close(wrong, **options):
+    return produces_close(functools.partial(wrong, **options), atol=1e-9)
+
+
+compare_models = NumericExercise(
+    "compare_models",
+    name="compare_models",
+    reference=_reference_compare,
+    atol=1e-9,
+    visible=_compare_visible,
+    hidden=_compare_hidden,
+    mistakes=(
+        Mistake(
+            "looks like plain KFold: use StratifiedKFold so every fold keeps the churn rate",
+            _compare_close(_compare, stratified=False),
+        ),
+        Mistake(
+            "the folds are not shuffled: StratifiedKFold(n_splits, shuffle=True, "
+            "random_state=seed)",
+            _compare_close(_compare, shuffle=False),
+        ),
+        Mistake(
+            "the standard deviation uses ddof=1; report np.std of the fold scores (ddof=0)",
+            _compare_close(_compare, ddof=1),
+        ),
+        Mistake(
+            "the scaler was fitted on all the data before cross-validation, so every test "
+            "fold leaked into it: put StandardScaler inside the logistic regression's pipeline",
+            _compare_close(_compare, scale_first=True),
+        ),
+        Mistake(
+            "the metric was computed from predicted labels; score predict_proba's column for "
+            "class 1",
+            _compare_close(_compare, labels=True),
+        ),
+    ),
+    hints=(
+        "One StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed) for all three "
+        "models, so they see the same folds.",
+        "cross_val_score(model, X, y, cv=folds, scoring=metric) gives one score per fold; the "
+        "logistic regression is make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000)).",
+        "Return Python floats: (float(scores.mean()), float(scores.std())), and raise "
+        "ValueError yourself for a metric other than the two named.",
+    ),
+)
+
+# ----------------------------------------------------------------------- precision_recall_at_k
+
+
+def _check_scores(y_true, scores):
+    y = np.asarray(y_true)
+    s = np.asarray(scores, dtype=float)
+    if len(y) == 0 or len(y) != len(s):
+        raise ValueError("need as many scores as labels, and at least one")
+    return y.astype(int), s
+
+
+def _top_k(scores: np.ndarray, k: int, *, ascending=False, late_first=False) -> np.ndarray:
+    index = np.arange(len(scores))
+    keys = (index if not late_first else -index, scores if ascending else -scores)
+    return np.lexsort(keys)[:k]
+
+
+def _pr_at_k(y_true, scores, k, *, recall_over_k=False, **order):
+    y, s = _check_scores(y_true, scores)
+    if not 1 <= k <= len(y):
+        raise ValueError("k must be between 1 and the number of customers")
+    if y.sum() == 0:
+        raise ValueError("recall needs at least one positive")
+    hits = int(y[_top_k(s, k, **order)].sum())
+    return (hits / k, hits / (k if recall_over_k else int(y.sum())))
+
+
+def _reference_pr_at_k(y_true, scores, k):
+    return _pr_at_k(y_true, scores, k)
+
+
+def _sklearn_pr_at_k(y_true, scores, k):
+    from sklearn.metrics import precision_score, recall_score
+
+    y, s = np.asarray(y_true), np.asarray(scores, dtype=float)
+    flagged = np.zeros(len(y), dtype=int)
+    flagged[np.argsort(-s, kind="stable")[:k]] = 1
+    return float(precision_score(y, flagged)), float(recall_score(y, flagged))
+
+
+def _random_case(rng: np.random.Generator) -> tuple[list[int], list[float]]:
+    n = int(rng.integers(2, 60))
+    y = (rng.uniform(size=n) < rng.uniform(0.05, 0.6)).astype(int)
+    y[int(rng.integers(n))] = 1
+    if rng.uniform() < 0.5:
+        scores = np.round(rng.uniform(size=n), 1)  # many ties
+    else:
+        scores = np.round(rng.uniform(size=n) * 0.5 + 0.4 * y, 4)
+    return [int(v) for v in y], [float(v) for v in scores]
+
+
+def _pr_probe() -> Probe:
+    def run(call):
+        rng = np.random.default_rng(context.hidden_seed(4))
+        for _ in range(150):
+            y, scores = _random_case(rng)
+            k = int(rng.integers(1, len(y) + 1))
+            got = call(y, scores, k)
+            if type(got) is not tuple or len(got) != 2 or any(type(v) is not float for v in got):
+                return f"returned a {type_name(got)}; expected a tuple of two Python floats"
+            want = _sklearn_pr_at_k(y, scores, k)
+            if any(not math.isclose(a, b, abs_tol=1e-12) for a, b in zip(got, want, strict=True)):
+                return "disagrees with scikit-learn's precision_score and recall_score on the top k"
+        return None
+
+    return Probe("150 random cases with ties, against scikit-learn", run)
+
+
+_SKLEARN_BANNED = (
+    "sklearn.metrics:precision_score",
+    "sklearn.metrics:recall_score",
+    "sklearn.metrics:average_precision_score",
+    "sklearn.metrics:precision_recall_curve",
+    "sklearn.metrics:auc",
+    "sklearn.metrics:roc_auc_score",
+    "sklearn.metrics:top_k_accuracy_score",
+)
+_SKLEARN_NAMES = (
+    "precision_score",
+    "recall_score",
+    "average_precision_score",
+    "precision_recall_curve",
+    "roc_auc_score",
+    "top_k_accuracy_score",
+)
+
+_PR_Y = [1, 0, 1, 1, 0, 0, 1, 0, 0, 0]
+_PR_SCORES = [0.9, 0.8, 0.7, 0.6, 0.55, 0.5, 0.4, 0.3, 0.2, 0.1]
+_TIED_Y = [0, 1, 0, 1, 1, 0]
+_TIED_SCORES = [0.8, 0.8, 0.5, 0.5, 0.5, 0.1]
+
+precision_recall_at_k = NumericExercise(
+    "precision_recall_at_k",
+    name="precision_recall_at_k",
+    reference=_reference_pr_at_k,
+    atol=1e-12,
+    visible=(
+        Case((_PR_Y, _PR_SCORES, 3)),
+        Case((_PR_Y, _PR_SCORES, 10)),
+        Case((_TIED_Y, _TIED_SCORES, 3)),
+    ),
+    hidden=lambda: (
+        Case((_TIED_Y, _TIED_SCORES, 1), "a tie at the top"),
+        Case((np.array([0, 1, 1, 0, 1]), np.array([0.3, 0.3, 0.3, 0.3, 0.3]), 2), "all scores tie, numpy arrays"),
+        Case(([1], [0.2], 1), "a single customer"),
+        Case(([0, 1, 0], [0.9, 0.1, 0.5], 2), "the only churner ranked last"),
+        Case(([0, 1, 0], [0.9, 0.1, 0.5], 0), "k = 0", raises=ValueError),
+        Case(([0, 1, 0], [0.9, 0.1, 0.5], 4), "k larger than the list", raises=ValueError),
+        Case(([0, 0, 0], [0.9, 0.1, 0.5], 2), "no churners", raises=ValueError),
+        Case(([0, 1], [0.9], 1), "lists of different lengths", raises=ValueError),
+        _pr_probe(),
+    ),
+    mistakes=(
+        Mistake(
+            "you took the k LOWEST scores: rank from the highest score down",
+            produces_close(functools.partial(_pr_at_k, ascending=True), atol=1e-12),
+        ),
+        Mistake(
+            "recall divides by k; it divides by the number of churners in the whole list",
+            produces_close(functools.partial(_pr_at_k, recall_over_k=True), atol=1e-12),
+        ),
+        Mistake(
+            "ties at the k-th place were broken the wrong way: among equal scores, the customer "
+            "who comes first in the list is ranked first (a stable sort on the score)",
+            produces_close(functools.partial(_pr_at_k, late_first=True), atol=1e-12),
+        ),
+    ),
+    banned=_SKLEARN_BANNED,
+    banned_methods=_SKLEARN_NAMES,
+    hints=(
+        "Sort the positions by score from the highest; the first k are the customers you flag.",
+        "precision@k = churners among the k / k; recall@k = churners among the k / all churners.",
+        "np.argsort(-scores, kind='stable') (or sorted with key=-score) keeps equal scores in "
+        "list order. Return two Python floats and check k and the labels first.",
+    ),
+)
+
+# ----------------------------------------------------------------------------------- pr_auc
+
+
+def _ap(y_true, scores, *, group_ties=True, interpolate=False, trapezoid=False):
+    y, s = _check_scores(y_true, scores)
+    if y.sum() == 0:
+        raise ValueError("average precision needs at least one positive")
+    order = np.argsort(-s, kind="stable")
+    hits = np.cumsum(y[order])
+    ranked = s[order]
+    cut = np.r_[ranked[1:] != ranked[:-1], True] if group_ties else np.ones(len(y), bool)
+    tp, flagged = hits[cut], np.arange(1, len(y) + 1)[cut]
+    precision, recall = tp / flagged, tp / y.sum()
+    if interpolate:
+        precision = np.maximum.accumulate(precision[::-1])[::-1]
+    if trapezoid:
+        r = np.r_[0.0, recall]
+        p = np.r_[1.0, precision]
+        return float(np.sum(np.diff(r) * (p[1:] + p[:-1]) / 2))
+    return float(np.sum(np.diff(np.r_[0.0, recall]) * precision))
+
+
+def _reference_ap(y_true, scores):
+    return _ap(y_true, scores)
+
+
+def _roc_auc_variant(y_true, scores):
+    from autograder.exercises.model import roc_auc
+
+    y, s = _check_scores(y_true, scores)
+    return roc_auc(y, s)
+
+
+def _ap_probe() -> Probe:
+    def run(call):
+        from sklearn.metrics import average_precision_score
+
+        rng = np.random.default_rng(context.hidden_seed(5))
+        for _ in range(150):
+            y, scores = _random_case(rng)
+            got = call(y, scores)
+            if type(got) is not float:
+                return f"returned a {type_name(got)}; expected a Python float"
+            if not math.isclose(got, float(average_precision_score(y, scores)), abs_tol=1e-9):
+                return "disagrees with scikit-learn's average_precision_score"
+        return None
+
+    return Probe("150 random cases with ties, against scikit-learn", run)
+
+
+pr_auc = NumericExercise(
+    "pr_auc",
+    name="pr_auc",
+    reference=_reference_ap,
+    atol=1e-9,
+    visible=(
+        Case((_PR_Y, _PR_SCORES)),
+        Case((_TIED_Y, _TIED_SCORES)),
+        Case(([0, 0, 1, 0], [0.4, 0.3, 0.2, 0.1])),
+    ),
+    hidden=lambda: (
+        Case(([1, 1, 0, 0], [0.9, 0.8, 0.2, 0.1]), "a perfect ranking"),
+        Case((np.array([1, 0, 1, 0, 0, 1]), np.full(6, 0.5)), "every score equal"),
+        Case(([1], [0.3]), "a single churner"),
+        Case(([0, 0, 0], [0.3, 0.2, 0.1]), "no churners", raises=ValueError),
+        Case(([], []), "empty lists", raises=ValueError),
+        _ap_probe(),
+    ),
+    mistakes=(
+        Mistake(
+            "looks like the trapezoidal area under the precision-recall curve; average "
+            "precision adds up precision x (gain in recall) at each threshold, with no "
+            "interpolation",
+            produces_close(functools.partial(_ap, trapezoid=True), atol=1e-9),
+        ),
+        Mistake(
+            "equal scores were treated as separate thresholds: customers with the same score "
+            "are flagged together, so they form ONE step of the curve",
+            produces_close(functools.partial(_ap, group_ties=False), atol=1e-9),
+        ),
+        Mistake(
+            "the precisions were interpolated (the best precision at any higher recall); "
+            "scikit-learn's average precision uses the precision at each threshold as it is",
+            produces_close(functools.partial(_ap, interpolate=True), atol=1e-9),
+        ),
+        Mistake(
+            "that is the ROC AUC, not the average precision",
+            produces_close(_roc_auc_variant, atol=1e-9),
+        ),
+    ),
+    banned=_SKLEARN_BANNED,
+    banned_methods=_SKLEARN_NAMES,
+    hints=(
+        "Sort by score from the highest. Each distinct score is a threshold: flag everyone at "
+        "or above it and compute precision and recall.",
+        "AP = Σ (recall_n − recall_(n−1)) × precision_n over the thresholds, starting from "
+        "recall 0.",
+        "Equal scores are flagged together: only the last position of a run of ties is a "
+        "threshold. Return a Python float; raise ValueError with no churner.",
+    ),
+)
+
+# -------------------------------------------------------------------------- choose_threshold
+
+
+def _threshold(y_true, scores, cost_fp, cost_fn, *, strict=False, lowest=False, with_inf=True, swap=False, counts=False, grid=False):
+    y, s = _check_scores(y_true, scores)
+    if cost_fp < 0 or cost_fn < 0:
+        raise ValueError("costs cannot be negative")
+    if swap:
+        cost_fp, cost_fn = cost_fn, cost_fp
+    if counts:
+        cost_fp = cost_fn = 1.0
+    candidates = sorted(set(np.linspace(0, 1, 101).round(2).tolist()) if grid else set(s.tolist()))
+    if with_inf:
+        candidates.append(math.inf)
+    best, best_cost = None, math.inf
+    for t in candidates:
+        flagged = s > t if strict else s >= t
+        cost = cost_fp * int(np.sum(flagged & (y == 0))) + cost_fn * int(np.sum(~flagged & (y == 1)))
+        if cost < best_cost or (cost == best_cost and not lowest):
+            best, best_cost = t, cost
+    return float(best)
+
+
+def _reference_threshold(y_true, scores, cost_fp, cost_fn):
+    return _threshold(y_true, scores, cost_fp, cost_fn)
+
+
+@functools.cache
+def _threshold_hidden() -> tuple:
+    rng = np.random.default_rng(context.hidden_seed(5) + 1)
+    cases = [
+        Case(([0, 1, 0, 1], [0.2, 0.9, 0.4, 0.6], 0.0, 10.0), "free vouchers"),
+        Case(([0, 1, 0, 1], [0.2, 0.9, 0.4, 0.6], 10.0, 0.0), "lost customers cost nothing"),
+        Case(([1, 0, 1, 0], [0.5, 0.5, 0.5, 0.5], 1.0, 1.0), "all scores tie, a cost tie"),
+        Case(([0, 0, 0], [0.1, 0.7, 0.3], 5.0, 50.0), "no churners"),
+        Case(([1, 1], [0.1, 0.7], 5.0, 50.0), "only churners"),
+        Case((np.array([0, 1, 1, 0, 1]), np.array([0.15, 0.8, 0.35, 0.35, 0.6]), 20, 100), "numpy arrays, integer costs"),
+        Case(([], [], 1.0, 1.0), "empty lists", raises=ValueError),
+        Case(([0, 1], [0.3], 1.0, 1.0), "lists of different lengths", raises=ValueError),
+        Case(([0, 1], [0.3, 0.6], -1.0, 1.0), "a negative cost", raises=ValueError),
+    ]
+    for number in range(6):
+        y, scores = _random_case(rng)
+        fp, fn = float(rng.integers(1, 30)), float(rng.integers(20, 200))
+        cases.append(Case((y, scores, fp, fn), f"random customers {number + 1}"))
+    return tuple(cases)
+
+
+def _threshold_close(**options):
+    return produces_close(functools.partial(_threshold, **options), atol=0.0)
+
+
+choose_threshold = NumericExercise(
+    "choose_threshold",
+    name="choose_threshold",
+    reference=_reference_threshold,
+    atol=0.0,
+    visible=(
+        Case(([0, 1, 0, 1, 0, 0], [0.1, 0.8, 0.4, 0.35, 0.6, 0.2], 20.0, 100.0)),
+        Case(([0, 1, 0, 1, 0, 0], [0.1, 0.8, 0.4, 0.35, 0.6, 0.2], 100.0, 20.0)),
+        Case(([1, 0, 1, 0], [0.9, 0.9, 0.3, 0.3], 10.0, 10.0)),
+    ),
+    hidden=_threshold_hidden,
+    mistakes=(
+        Mistake(
+            "customers are flagged when score > threshold; the exercise flags score >= "
+            "threshold",
+            _threshold_close(strict=True),
+        ),
+        Mistake(
+            "on a cost tie you returned the smallest threshold; return the largest (flag fewer "
+            "customers)",
+            _threshold_close(lowest=True),
+        ),
+        Mistake(
+            "flagging nobody (math.inf) must be a candidate too: it wins when vouchers cost "
+            "more than the churn they prevent",
+            _threshold_close(with_inf=False),
+        ),
+        Mistake(
+            "the costs are swapped: a false positive costs cost_fp (a voucher for a customer "
+            "who would have stayed), a false negative cost_fn (a lost customer)",
+            _threshold_close(swap=True),
+        ),
+        Mistake(
+            "that minimises the number of errors, not their cost: weigh each kind by its cost",
+            _threshold_close(counts=True),
+        ),
+        Mistake(
+            "the thresholds come from a fixed grid; the candidates are the distinct scores "
+            "themselves (and math.inf)",
+            _threshold_close(grid=True),
+        ),
+    ),
+    hints=(
+        "Only the scores themselves can change who is flagged: try each distinct score as the "
+        "threshold, plus math.inf (flag nobody).",
+        "At threshold t: FP = non-churners with score >= t, FN = churners with score < t; "
+        "cost = cost_fp × FP + cost_fn × FN.",
+        "Keep the cheapest; when costs tie keep the larger threshold. Return float(t).",
+    ),
+)
+
+EXERCISES = (
+    churn_features,
+    churn_model,
+    compare_models,
+    precision_recall_at_k,
+    pr_auc,
+    choose_threshold,
+)
