@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import typer
 
-from autograder.cli import check, demo, feedback, grade, normalize, release, report
+from autograder.cli import (
+    check,
+    demo,
+    feedback,
+    grade,
+    learner_setup,
+    normalize,
+    release,
+    report,
+)
 
 app = typer.Typer(
     help="Release, grade and demo the data-scientist interview curriculum.",
@@ -12,7 +21,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-for module in (release, grade, feedback, report, demo, normalize, check):
+for module in (release, grade, feedback, report, demo, normalize, check, learner_setup):
     app.command(name=module.NAME, help=module.command.__doc__)(module.command)
 
 
