@@ -37,7 +37,7 @@ class Course:
 
     root: Path
     course_id: str
-    store_path: Path
+    store_path: Path | None  # data/store.db; None: checks use the learner's (built) store
     hidden_seeds: tuple[int, ...]
 
     @classmethod
@@ -56,12 +56,11 @@ class Course:
         seeds = settings.get("grading", {}).get("hidden_seeds", [])
         if not isinstance(seeds, list) or not all(isinstance(s, int) for s in seeds):
             raise CourseError(f"[grading] hidden_seeds in {SETTINGS_FILE} must be a list of integers")
-        from autograder.data.store import store_path
-
+        store = root / "data" / "store.db"
         return cls(
             root=root,
             course_id=str(config.CourseDirectory.get("course_id", "") or root.name),
-            store_path=store_path(root),  # the course's data/store.db, else a built copy
+            store_path=store if store.is_file() else None,
             hidden_seeds=tuple(seeds),
         )
 

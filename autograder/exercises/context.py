@@ -25,11 +25,11 @@ _seeds: tuple[int, ...] = ()
 _store: Path | None = None
 
 
-def provide(*, hidden_seeds: tuple[int, ...], store: Path) -> None:
+def provide(*, hidden_seeds: tuple[int, ...], store: Path | None) -> None:
     """Make a course's hidden seeds and store available (the registry calls this)."""
     global _seeds, _store
     _seeds = tuple(int(s) for s in hidden_seeds)
-    _store = Path(store)
+    _store = Path(store) if store is not None else None
 
 
 def hidden_seeds() -> tuple[int, ...]:
