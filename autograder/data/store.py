@@ -1,7 +1,9 @@
 """The fictional online store "Larkspur Market": a deterministic SQLite database generator.
 
-``build_store`` writes the five tables (employees, customers, products, orders, order_items)
-from one seed. The visible database ``data/store.db`` is built with ``STORE_SEED``; graders
+``build_store`` writes the five core tables (employees, customers, products, orders,
+order_items) and two later ones (web_events from :mod:`autograder.data.web_events`, accounts
+from :mod:`autograder.data.accounts`) from one seed; each later table has a random stream of
+its own, so adding it moved nothing in the core tables. The visible database ``data/store.db`` is built with ``STORE_SEED``; graders
 build small variants from the course's hidden seeds (instructor-only, in ``course.toml``)
 with ``edge_cases=True``, which plants the traps listed in ``_plant_*`` on top of the
 generated data. ``connect`` is the one way learners and checks open the shipped file
@@ -25,8 +27,12 @@ from pathlib import Path
 
 import numpy as np
 
+from autograder.data import accounts, web_events
+
 STORE_SEED: int = 2020
-TABLES: tuple[str, ...] = ("employees", "customers", "products", "orders", "order_items")
+CORE_TABLES: tuple[str, ...] = ("employees", "customers", "products", "orders", "order_items")
+# tables added later, each from a random stream of its own: the core tables did not move
+TABLES: tuple[str, ...] = (*CORE_TABLES, "web_events", "accounts")
 
 SIZES = ("full", "small")
 SHIPPED = Path("data") / "store.db"  # under a course root
@@ -545,7 +551,12 @@ def _plant_employee_traps(rng: np.random.Generator, emp: _Employees) -> None:
 
 
 def _plant_order_traps(
-    rng: np.random.Generator, cust: _Customers, prod: _Products, orders: _Orders, lines: _Lines
+    rng: np.random.Generator,
+    cust: _Customers,
+    prod: _Products,
+    orders: _Orders,
+    lines: _Lines,
+    more_rng: np.random.Generator | None = None,
 ) -> tuple[_Customers, _Products, _Orders, _Lines]:
     # (3) a month of 2020 without any order
     month = int(rng.integers(2, 12))
@@ -611,9 +622,70 @@ def _plant_order_traps(
         logw=np.append(prod.logw, -np.inf),
     )
 
+    # (10, 11) orders at the edges of March 2021 and a cohort's month boundary (before the
+    # revenue ties, which new lines would disturb)
+    if more_rng is not None:
+        cust, orders, lines = _plant_dated_orders(more_rng, cust, prod, orders, lines)
+
     # (7) exact revenue ties at rank 3 in two categories and at rank 1 in a third
     lines = _plant_revenue_ties(rng, prod, orders, lines)
     return cust, prod, orders, lines
+
+
+def _plant_namesake_reports(rng: np.random.Generator, emp: _Employees) -> None:
+    """(1b) two direct reports of a manager tied for the largest team share a name, so
+    counting distinct names undercounts that team and drops the manager from the tie."""
+    sizes = emp.team_sizes()
+    leaders = [i for i in range(len(sizes)) if sizes[i] == sizes.max() and emp.level[i] != "ceo"]
+    leader = leaders[int(rng.integers(len(leaders)))]
+    reports = [i for i, parent in enumerate(emp.parent) if parent == leader]
+    a, b = rng.choice(len(reports), size=2, replace=False)
+    emp.name[reports[int(b)]] = emp.name[reports[int(a)]]
+
+
+def _plant_dated_orders(rng, cust: _Customers, prod: _Products, orders: _Orders, lines: _Lines):
+    """(10) completed orders at 2021-02-28 23:59:59, 2021-03-31 23:59:59 and 2021-04-01
+    00:00:00; (11) a new customer whose first order is at 2021-06-30 23:59:59 and second at
+    2021-07-01 00:00:00 (one calendar month later, one second apart)."""
+    stamps = [_ts(t) for t in ("2021-02-28 23:59:59", "2021-03-31 23:59:59", "2021-04-01 00:00:00")]
+    buyers = np.unique(orders.cust)
+    buyers = buyers[cust.segment[buyers] != 2]  # (13) must not turn these into returns
+    who = [int(rng.choice(buyers[cust.signup[buyers] <= t // _DAY_SECONDS])) for t in stamps]
+    orders, lines = _add_orders(rng, orders, lines, prod, cust, stamps, who)
+    cust = _Customers(
+        first=np.append(cust.first, rng.integers(len(FIRST_NAMES))),
+        last=np.append(cust.last, rng.integers(len(LAST_NAMES))),
+        has_email=np.append(cust.has_email, True),
+        domain=np.append(cust.domain, rng.integers(0, 3)),
+        city=np.append(cust.city, rng.integers(len(CITIES))),
+        segment=np.append(cust.segment, 0),
+        signup=np.append(cust.signup, _day("2021-06-30")),
+        weight=np.append(cust.weight, 0.0),
+    )
+    newcomer = cust.signup.size - 1
+    boundary = [_ts("2021-06-30 23:59:59"), _ts("2021-07-01 00:00:00")]
+    orders, lines = _add_orders(rng, orders, lines, prod, cust, boundary, [newcomer] * 2)
+    return cust, orders, lines
+
+
+def _plant_status_gaps(rng, cust: _Customers, prod: _Products, orders: _Orders, lines: _Lines):
+    """(12) a day of March 2021 with orders but none completed; (13) a product category
+    without a single completed 2021 sale to enterprise customers."""
+    status = orders.status.copy()
+    day = orders.ts // _DAY_SECONDS
+    march = np.arange(_day("2021-03-02"), _day("2021-03-31"))
+    busy = [d for d in march.tolist() if ((day == d) & (status == _COMPLETED)).any()]
+    quiet = busy[int(rng.integers(len(busy)))]
+    status[(day == quiet) & (status == _COMPLETED)] = _CANCELLED
+
+    in_2021 = (orders.ts >= _ts("2021-01-01 00:00:00")) & (status == _COMPLETED)
+    enterprise = in_2021 & (cust.segment[orders.cust] == 2)
+    line_category = prod.category[lines.product]
+    touched = [np.unique(lines.order[(line_category == c) & enterprise[lines.order]])
+               for c in range(len(_CATEGORY_NAMES))]  # fmt: skip
+    fewest = min(range(len(touched)), key=lambda c: (touched[c].size, c))
+    status[touched[fewest]] = _RETURNED
+    return _Orders(ts=orders.ts, cust=orders.cust, status=status)
 
 
 def _drop_orders(orders: _Orders, lines: _Lines, drop: np.ndarray) -> tuple[_Orders, _Lines]:
@@ -747,14 +819,18 @@ def _tie_in_category(
 def _generate(seed: int, size: str, edge_cases: bool):
     if size not in SIZES:
         raise ValueError(f"size must be one of {SIZES}, not {size!r}")
-    streams = np.random.default_rng(seed).spawn(6)
+    streams = np.random.default_rng(seed).spawn(9)  # 6-8: planted later, new tables
     emp = _gen_employees(streams[0], size)
     prod = _gen_products(streams[1])
     cust = _gen_customers(streams[2], size)
     orders, lines = _gen_orders(streams[3], size, cust, prod)
     if edge_cases:
         _plant_employee_traps(streams[4], emp)
-        cust, prod, orders, lines = _plant_order_traps(streams[4], cust, prod, orders, lines)
+        cust, prod, orders, lines = _plant_order_traps(
+            streams[4], cust, prod, orders, lines, more_rng=streams[6]
+        )
+        _plant_namesake_reports(streams[6], emp)
+        orders = _plant_status_gaps(streams[6], cust, prod, orders, lines)
     return emp, cust, prod, orders, lines, streams[5]
 
 
@@ -858,23 +934,47 @@ def _rows(seed: int, size: str, edge_cases: bool) -> dict[str, list[tuple]]:
             strict=True,
         )
     )
+    streams = np.random.default_rng(seed).spawn(9)
+    full = size == "full"
+    launch_seconds = [(i + 1, int(d) * _DAY_SECONDS) for i, d in enumerate(prod.launched.tolist())]
+    events = web_events.build_rows(
+        streams[7],
+        sessions=2400 if full else 400,
+        start_second=_ts("2021-10-01 00:00:00"),
+        end_second=_ts("2022-01-01 00:00:00"),
+        products=launch_seconds,
+        edge_cases=edge_cases,
+        timestamps=_timestamps,
+    )
+    account_rows = accounts.build_rows(
+        streams[8],
+        people=900 if full else 150,
+        first_names=FIRST_NAMES,
+        last_names=LAST_NAMES,
+        start_second=_ts("2019-01-01 00:00:00"),
+        end_second=_ts("2022-01-01 00:00:00"),
+        edge_cases=edge_cases,
+        timestamps=_timestamps,
+    )
     return {
         "employees": _employee_rows(emp),
         "customers": customers,
         "products": products,
         "orders": orders_rows,
         "order_items": items,
+        "web_events": events,
+        "accounts": account_rows,
     }
 
 
 def _fill(conn: sqlite3.Connection, seed: int, size: str, edge_cases: bool) -> None:
     rows = _rows(seed, size, edge_cases)
-    conn.executescript(SCHEMA)
+    conn.executescript(SCHEMA + web_events.SCHEMA + accounts.SCHEMA)
     with conn:
         for table in TABLES:
             marks = ",".join("?" * len(rows[table][0]))
             conn.executemany(f"INSERT INTO {table} VALUES ({marks})", rows[table])
-    conn.executescript(INDEXES)
+    conn.executescript(INDEXES + web_events.INDEXES + accounts.INDEXES)
 
 
 def build_store(
@@ -953,12 +1053,16 @@ def table_counts(conn: sqlite3.Connection) -> dict[str, int]:
     return {t: conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in TABLES}
 
 
-def table_digest(conn: sqlite3.Connection) -> str:
-    """sha256 over every table's columns and rows, rows ordered by primary key."""
+def table_digest(conn: sqlite3.Connection, tables: tuple[str, ...] = TABLES) -> str:
+    """sha256 over the tables' columns and rows, rows ordered by primary key.
+
+    ``tables=CORE_TABLES`` digests the original five tables only (what later tables must
+    leave unchanged).
+    """
     digest = hashlib.sha256()
     cursor = conn.cursor()
     cursor.row_factory = None
-    for table in TABLES:
+    for table in tables:
         columns = [row[1] for row in cursor.execute(f"PRAGMA table_info({table})").fetchall()]
         digest.update(f"{table}({','.join(columns)})\n".encode())
         key = ", ".join(_primary_key(conn, table))
@@ -969,7 +1073,9 @@ def table_digest(conn: sqlite3.Connection) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Rebuild the store database and describe it.")
-    parser.add_argument("--out", type=Path, default=SHIPPED, help="where to write the file (default: data/store.db)")
+    parser.add_argument(
+        "--out", type=Path, default=SHIPPED, help="where to write the file (default: data/store.db)"
+    )
     parser.add_argument("--seed", type=int, default=STORE_SEED)
     parser.add_argument("--size", choices=SIZES, default="full")
     parser.add_argument("--edge-cases", action="store_true")
@@ -981,6 +1087,7 @@ def main(argv: list[str] | None = None) -> None:
         for table, count in table_counts(conn).items():
             print(f"{table:12s} {count:>7,}")
         print(f"digest {table_digest(conn)}")
+        print(f"core digest {table_digest(conn, CORE_TABLES)}  ({', '.join(CORE_TABLES)})")
     finally:
         conn.close()
 

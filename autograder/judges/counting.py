@@ -1,7 +1,13 @@
-"""Count comparisons by wrapping elements, so complexity is judged by work done, not time."""
+"""Count comparisons by wrapping elements, so complexity is judged by work done, not time.
+
+Besides comparisons, a wrapped element counts the arithmetic (``+ - *``, negation) and the
+hashing (dict keys, set members) done with it, so hashmap exercises are judged the same way.
+Arguments that are not lists are passed through (as copies), unwrapped.
+"""
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,6 +16,8 @@ from typing import Any
 class ComparisonCounter:
     ordering: int = 0  # <, <=, >, >=
     equality: int = 0  # ==, !=
+    arithmetic: int = 0  # + - * and unary minus; the result is a plain value
+    hashing: int = 0  # hash(): each use as a dict key or set member
 
 
 class Counted:
@@ -50,7 +58,40 @@ class Counted:
         return not self.__eq__(other)
 
     def __hash__(self):
+        self._counter.hashing += 1
         return hash(self.value)
+
+    def _arith(self, other: Any, op) -> Any:
+        self._counter.arithmetic += 1
+        return op(self.value, other.value if isinstance(other, Counted) else other)
+
+    def __add__(self, other):
+        return self._arith(other, lambda a, b: a + b)
+
+    def __radd__(self, other):
+        return self._arith(other, lambda a, b: b + a)
+
+    def __sub__(self, other):
+        return self._arith(other, lambda a, b: a - b)
+
+    def __rsub__(self, other):
+        return self._arith(other, lambda a, b: b - a)
+
+    def __mul__(self, other):
+        return self._arith(other, lambda a, b: a * b)
+
+    def __rmul__(self, other):
+        return self._arith(other, lambda a, b: b * a)
+
+    def __neg__(self):
+        self._counter.arithmetic += 1
+        return -self.value
+
+    def __bool__(self):
+        return bool(self.value)
+
+    def __str__(self):
+        return str(self.value)
 
     def __repr__(self):
         return repr(self.value)
@@ -69,9 +110,13 @@ def counted_call(func, args: tuple, *, banned: tuple[str, ...] = ()) -> dict:
     from autograder.judges.calls import BannedCall, forbid
 
     counter = ComparisonCounter()
-    wrapped = tuple(wrap_all(list(arg), str(i), counter) for i, arg in enumerate(args))
-    before = [[id(x) for x in arg] for arg in wrapped]
-    passed = tuple(list(arg) for arg in wrapped)
+    wrapped = tuple(
+        wrap_all(list(arg), str(i), counter) if type(arg) is list else copy.deepcopy(arg)
+        for i, arg in enumerate(args)
+    )
+    lists = [i for i, arg in enumerate(args) if type(arg) is list]
+    before = [[id(x) for x in wrapped[i]] for i in lists]
+    passed = tuple(list(arg) if type(arg) is list else arg for arg in wrapped)
     try:
         with forbid(banned):
             result = func(*passed)
@@ -81,10 +126,13 @@ def counted_call(func, args: tuple, *, banned: tuple[str, ...] = ()) -> dict:
         return {"error": error}
     summary = {
         "error": None,
-        "mutated": [[id(x) for x in arg] for arg in passed] != before,
+        "mutated": [[id(x) for x in passed[i]] for i in lists] != before,
         "type": type(result).__name__,
         "returned_input": any(result is arg for arg in passed),
         "comparisons": counter.ordering,
+        "equality": counter.equality,
+        "arithmetic": counter.arithmetic,
+        "hashing": counter.hashing,
         "tags": None,
         "values": None,
     }

@@ -625,3 +625,135 @@ def test_edge_9_a_customer_and_a_product_without_orders(variant):
         )
         >= 1
     )
+
+
+# --- tables added later, and the traps planted for them -------------------------------------
+
+CORE_DIGEST = "42a3c4ec80d409dddf456a80301cce0692121e51bd1b0862758d153f353387d3"
+
+
+def test_later_tables_left_the_core_tables_unchanged(shipped):
+    assert table_digest(shipped, store.CORE_TABLES) == CORE_DIGEST
+    assert table_digest(shipped) != CORE_DIGEST
+
+
+def test_web_events_are_well_formed(any_db):
+    assert set(column(any_db, "SELECT DISTINCT event_type FROM web_events")) == {
+        "search",
+        "view",
+        "cart",
+        "checkout",
+        "purchase",
+    }
+    same_second = one(
+        any_db,
+        "SELECT COUNT(*) FROM (SELECT session_id, occurred_at FROM web_events "
+        "GROUP BY 1, 2 HAVING COUNT(*) > 1)",
+    )
+    assert same_second == 0
+    unlaunched = one(
+        any_db,
+        "SELECT COUNT(*) FROM web_events e JOIN products p USING (product_id) "
+        "WHERE date(e.occurred_at) < p.launched_on",
+    )
+    assert unlaunched == 0
+
+
+def test_account_emails_match_after_trim_and_lower(any_db):
+    raw = one(any_db, "SELECT COUNT(email) - COUNT(DISTINCT email) FROM accounts")
+    typed = one(any_db, "SELECT COUNT(email) - COUNT(DISTINCT LOWER(TRIM(email))) FROM accounts")
+    assert typed > raw >= 0
+
+
+def test_edge_10_orders_at_the_edges_of_march_2021(variant):
+    for stamp in ("2021-02-28 23:59:59", "2021-03-31 23:59:59", "2021-04-01 00:00:00"):
+        assert (
+            one(
+                variant,
+                "SELECT COUNT(*) FROM orders WHERE ordered_at = ? AND status = 'completed'",
+                stamp,
+            )
+            >= 1
+        )
+
+
+def test_edge_11_a_first_order_one_second_before_the_next_month(variant):
+    found = one(
+        variant,
+        """SELECT COUNT(*) FROM orders a JOIN orders b USING (customer_id)
+           WHERE a.ordered_at = '2021-06-30 23:59:59' AND b.ordered_at = '2021-07-01 00:00:00'
+             AND a.ordered_at = (SELECT MIN(ordered_at) FROM orders o
+                                 WHERE o.customer_id = a.customer_id)""",
+    )
+    assert found >= 1
+
+
+def test_edge_12_a_march_day_without_completed_orders(variant):
+    days = column(
+        variant,
+        """SELECT date(ordered_at) FROM orders WHERE ordered_at >= '2021-03-01'
+           AND ordered_at < '2021-04-01' GROUP BY 1 HAVING SUM(status = 'completed') = 0""",
+    )
+    assert days
+
+
+def test_edge_13_a_category_without_enterprise_sales_in_2021(variant):
+    categories = one(
+        variant,
+        """SELECT COUNT(*) FROM (
+               SELECT p.category FROM order_items oi JOIN orders o USING (order_id)
+               JOIN customers c USING (customer_id) JOIN products p USING (product_id)
+               WHERE o.status = 'completed' AND o.ordered_at >= '2021-01-01'
+               GROUP BY p.category HAVING SUM(c.segment = 'enterprise') = 0)""",
+    )
+    assert categories >= 1
+
+
+def test_edge_14_namesake_reports_in_a_largest_team(variant):
+    distinct_names = column(
+        variant,
+        f"""WITH tied AS ({TEAMS})
+            SELECT COUNT(DISTINCT e.name) FROM employees e JOIN tied t
+              ON e.manager_id = t.manager_id GROUP BY t.manager_id""",
+    )
+    biggest = one(
+        variant,
+        "SELECT MAX(n) FROM (SELECT COUNT(*) AS n FROM employees "
+        "WHERE manager_id IS NOT NULL GROUP BY manager_id)",
+    )
+    assert min(distinct_names) < biggest
+
+
+def test_edge_15_untidy_sessions_and_late_event_ids(variant):
+    cart_before_view = one(
+        variant,
+        """SELECT COUNT(DISTINCT c.session_id) FROM web_events c
+           WHERE c.event_type = 'cart' AND c.occurred_at < (
+               SELECT MIN(v.occurred_at) FROM web_events v
+               WHERE v.session_id = c.session_id AND v.event_type = 'view')""",
+    )
+    no_view = one(
+        variant,
+        """SELECT COUNT(DISTINCT session_id) FROM web_events WHERE event_type = 'purchase'
+           AND session_id NOT IN (SELECT session_id FROM web_events WHERE event_type = 'view')""",
+    )
+    late = one(
+        variant,
+        """SELECT COUNT(*) FROM web_events a JOIN web_events b USING (session_id)
+           WHERE a.occurred_at < b.occurred_at AND a.event_id > b.event_id""",
+    )
+    assert cart_before_view >= 4 and no_view >= 2 and late >= 1
+
+
+def test_edge_16_three_accounts_and_null_emails_under_one_name(variant):
+    triple = one(
+        variant,
+        "SELECT MAX(n) FROM (SELECT COUNT(*) AS n FROM accounts WHERE email IS NOT NULL "
+        "GROUP BY LOWER(TRIM(email)))",
+    )
+    assert triple >= 3
+    null_namesakes = one(
+        variant,
+        "SELECT MAX(n) FROM (SELECT COUNT(*) AS n FROM accounts WHERE email IS NULL GROUP BY name)",
+    )
+    assert null_namesakes >= 2
