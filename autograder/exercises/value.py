@@ -552,10 +552,7 @@ class ValueExercise(Exercise):
     def describe(self, rule: Rule, found: list[Problem]) -> str:
         """The first problem in the rule's words, then the other items with the same problem."""
         first = found[0]
-        message = rule.template(first.code).format(
-            item=first.label, name_of_value=self.name, noun=self.noun, plural=self.plural,
-            **first.fields,
-        )  # fmt: skip
+        message = rule.template(first.code).format(item=first.label, **first.fields)
         others = list(
             dict.fromkeys(p.short for p in found[1:] if p.short and p.short != first.short)
         )
