@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from autograder.exercises import context
-from autograder.exercises.function import Case, Mistake, produces
+from autograder.exercises.function import Case, FunctionExercise, Mistake, produces
 from autograder.exercises.numeric import NumericExercise, Probe, produces_close
 from autograder.judges.values import type_name
 
@@ -205,11 +205,12 @@ def _any_nan(args, result) -> bool:
     )
 
 
-revenue_decomposition = NumericExercise(
+# a FunctionExercise: its messages name the column that is wrong instead of quoting frames
+revenue_decomposition = FunctionExercise(
     "revenue_decomposition",
     name="revenue_decomposition",
     reference=_reference_revenue,
-    atol=1e-6,
+    tol=1e-6,
     visible=(
         Case((_REVENUE_BEFORE, _REVENUE_AFTER), "the three-channel example"),
         Case(
@@ -935,7 +936,7 @@ def _visible_panel() -> pd.DataFrame:
 
 
 def _tiny_panel() -> pd.DataFrame:
-    """Two devices, four households each, four months (integration from month 3)."""
+    """Two devices, nine households, four months (integration from month 3)."""
     subscribed = {
         # household: (device, treated, subscriptions in months 1-4)
         1: ("Echo Dot", 1, (0, 0, 1, 1)),
@@ -946,6 +947,7 @@ def _tiny_panel() -> pd.DataFrame:
         6: ("Fire TV", 0, (0, 0, 0, 0)),
         7: ("Fire TV", 0, (0, 1, 0, 1)),
         8: ("Fire TV", 0, (0, 0, 1, 0)),
+        9: ("Echo Dot", 0, (0, 0, 1, 1)),
     }
     rows = [
         (household, device, treated, month, int(month >= 3), flags[month - 1])
@@ -985,13 +987,14 @@ def _impact_hidden() -> tuple[Case, ...]:
 
 _IMPACT_TOL = 1e-9
 
-prime_music_alexa_impact = NumericExercise(
+# a FunctionExercise: its messages name the dict key that is wrong
+prime_music_alexa_impact = FunctionExercise(
     "prime_music_alexa_impact",
     name="prime_music_alexa_impact",
     reference=_reference_impact,
-    atol=_IMPACT_TOL,
+    tol=_IMPACT_TOL,
     visible=lambda: (
-        Case((_tiny_panel(),), "the eight-household example"),
+        Case((_tiny_panel(),), "the nine-household example"),
         Case((_small_panel(),), "a 16-household panel, rows shuffled, launch in month 3"),
     ),
     hidden=_impact_hidden,
