@@ -602,7 +602,7 @@ def _vocabulary() -> list[str]:
     return ref.vocabulary_of([t for _, t in _products()])
 
 
-RECALL_TARGET, RECALL_GAIN, PRECISION_FLOOR = 0.85, 0.30, 0.60
+RECALL_TARGET, RECALL_GAIN, PRECISION_FLOOR = 0.85, 0.30, 0.80
 
 
 def _recall_probe(seed_index: int, n_queries: int) -> Probe:
@@ -658,6 +658,16 @@ def _lowered(query, vocabulary):
     return query.lower()
 
 
+def _empty(query, vocabulary):
+    return ""
+
+
+def _type_only(query, vocabulary):
+    words = ref.reference_rewrite(query, vocabulary).split()
+    kept = [w for w in words if w in {kind for kind, *_ in data.SEARCH_TYPES}]
+    return " ".join(kept or words)
+
+
 search_recall = NumericExercise(
     "search_recall",
     name="rewrite_query",
@@ -672,6 +682,16 @@ search_recall = NumericExercise(
         Mistake(
             "lower-casing alone is not enough: map each word to the catalogue's word",
             produces(_lowered),
+        ),
+        Mistake(
+            "an empty query matches every product: the search would return everything, and "
+            "precision collapses",
+            produces(_empty),
+        ),
+        Mistake(
+            "you dropped words of the query: the search then returns products the shopper did "
+            "not ask for (precision falls); rewrite every word instead",
+            produces(_type_only),
         ),
     ),
     hints=(
