@@ -53,7 +53,13 @@ def _norm_sf(x: float) -> float:
 
 # ---------------------------------------------------------------------- revenue_decomposition
 
-REVENUE_COLUMNS = ["segment", "revenue_change", "visitors_effect", "conversion_effect", "aov_effect"]
+REVENUE_COLUMNS = [
+    "segment",
+    "revenue_change",
+    "visitors_effect",
+    "conversion_effect",
+    "aov_effect",
+]
 
 
 def _revenue_inputs(before: pd.DataFrame, after: pd.DataFrame):
@@ -214,7 +220,10 @@ revenue_decomposition = FunctionExercise(
     visible=(
         Case((_REVENUE_BEFORE, _REVENUE_AFTER), "the three-channel example"),
         Case(
-            (_REVENUE_BEFORE.iloc[[2]].reset_index(drop=True), _REVENUE_AFTER.iloc[[2]].reset_index(drop=True)),
+            (
+                _REVENUE_BEFORE.iloc[[2]].reset_index(drop=True),
+                _REVENUE_AFTER.iloc[[2]].reset_index(drop=True),
+            ),
             "the app channel alone",
         ),
     ),
@@ -381,8 +390,7 @@ ab_sample_size = NumericExercise(
             produces(lambda p, m, a=0.05, w=0.8, t=True: _sample_size(p, m, a, w, not t)),
         ),
         Mistake(
-            "the size is not rounded UP: a fraction of a user still needs a whole user "
-            "(math.ceil)",
+            "the size is not rounded UP: a fraction of a user still needs a whole user (math.ceil)",
             produces(
                 functools.partial(_sample_size, rounding="down"),
                 also=(functools.partial(_sample_size, rounding="nearest"),),
@@ -789,7 +797,9 @@ def _peeking_range_probe(seeds: tuple[int, ...]) -> Probe:
         for seed in seeds:
             result = call(*setting, seed)
             if type(result) is not tuple or len(result) != 2:
-                return f"returned a {type_name(result)}; expected a tuple (peeking_rate, fixed_rate)"
+                return (
+                    f"returned a {type_name(result)}; expected a tuple (peeking_rate, fixed_rate)"
+                )
             odd = next((x for x in result if type(x) is not float), None)
             if odd is not None:
                 return f"returned a {type_name(odd)} inside the tuple; expected Python floats"
@@ -975,13 +985,19 @@ def _small_panel() -> pd.DataFrame:
 def _impact_hidden() -> tuple[Case, ...]:
     seed = context.hidden_seed(0)
     panels = [planted_panel(seed, variant)[0] for variant in range(3)]
-    lonely = panels[0][~((panels[0]["device"] == panels[0]["device"].iloc[0]) & (panels[0]["treated"] == 0))]
+    lonely = panels[0][
+        ~((panels[0]["device"] == panels[0]["device"].iloc[0]) & (panels[0]["treated"] == 0))
+    ]
     return (
         Case((_visible_panel(),), "the panel in prime_music_panel.csv"),
         Case((panels[0],), "a hidden panel with planted effects and a pre-trend"),
         Case((panels[1],), "four devices, a later launch, rows in random order"),
         Case((panels[2],), "two devices, a short panel, rows in random order"),
-        Case((lonely.reset_index(drop=True),), "a device with no control households", raises=ValueError),
+        Case(
+            (lonely.reset_index(drop=True),),
+            "a device with no control households",
+            raises=ValueError,
+        ),
     )
 
 
