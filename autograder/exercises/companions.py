@@ -88,7 +88,9 @@ class CompanionExercise(NumericExercise):
 
     def _raised_by(self, name: str, error: Exception, where: str) -> str:
         if isinstance(error, NotImplementedError):
-            return f"{name} is not written yet: replace `raise NotImplementedError()` with your code"
+            return (
+                f"{name} is not written yet: replace `raise NotImplementedError()` with your code"
+            )
         return f"{name} raised {type(error).__name__}: {error} {where}"
 
     def _judge_companions(

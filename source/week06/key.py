@@ -159,7 +159,9 @@ def _check_sample(users, n, strata, result) -> str | None:
             "stratum gets its largest-remainder share of n (a simple random sample of the "
             "whole population does not keep the strata's proportions exactly)"
         )
-    groups = result.assign(stratum=labels).groupby(["stratum", "group"]).size().unstack(fill_value=0)
+    groups = (
+        result.assign(stratum=labels).groupby(["stratum", "group"]).size().unstack(fill_value=0)
+    )
     for column in ("test", "control"):
         if column not in groups:
             groups[column] = 0
@@ -287,10 +289,18 @@ def _plan_budget(table: pd.DataFrame, rng: np.random.Generator) -> float:
 @functools.cache
 def _plan_tables() -> tuple[tuple[pd.DataFrame, float, str], ...]:
     rng = np.random.default_rng(context.hidden_seed(4))
-    tables = [(_flipped_segments(context.hidden_seed(4)), 225_000.0, "the visible table with one segment changed")]
+    tables = [
+        (
+            _flipped_segments(context.hidden_seed(4)),
+            225_000.0,
+            "the visible table with one segment changed",
+        )
+    ]
     for i, size in enumerate((5, 7)):
         table = data.make_segments(context.hidden_seed(5) + i, size)
-        tables.append((table, _plan_budget(table, rng), f"{size} hidden segments, a binding budget"))
+        tables.append(
+            (table, _plan_budget(table, rng), f"{size} hidden segments, a binding budget")
+        )
     return tuple(tables)
 
 
@@ -386,7 +396,9 @@ def _f1_random(rng: np.random.Generator, items: int) -> tuple:
 
     def clustering():
         order = rng.permutation(ids)
-        cuts = sorted(rng.choice(range(1, items), size=int(rng.integers(1, items // 2)), replace=False))
+        cuts = sorted(
+            rng.choice(range(1, items), size=int(rng.integers(1, items // 2)), replace=False)
+        )
         return [sorted(int(x) for x in part) for part in np.split(order, cuts)]
 
     return (clustering(), clustering())
@@ -475,7 +487,8 @@ def _visible_pairs() -> tuple[Case, ...]:
 
 def _ignore_size(a, b):
     return ref.is_duplicate(
-        {**a, "title": ref._SIZE.sub(" ", a["title"])}, {**b, "title": ref._SIZE.sub(" ", b["title"])}
+        {**a, "title": ref._SIZE.sub(" ", a["title"])},
+        {**b, "title": ref._SIZE.sub(" ", b["title"])},
     )
 
 
@@ -489,6 +502,8 @@ def blocking_of(blocks: dict[str, list[int]]):
         for member in members:
             keys.setdefault(member, []).append(key)
     return lambda listing: keys.get(listing["id"], [])
+
+
 PRECISION_MIN, RECALL_MIN = 0.90, 0.85
 
 
@@ -500,14 +515,14 @@ def _matching_probe(seed_index: int, n_products: int) -> CompanionProbe:
         for listing in listings:
             keys = blocking(listing)
             if type(keys) is not list or not all(type(k) is str for k in keys):
-                return (
-                    f"blocking_keys returned a {type_name(keys)}; expected a list of strings"
-                )
+                return f"blocking_keys returned a {type_name(keys)}; expected a list of strings"
             for key in set(keys):
                 blocks.setdefault(key, []).append(listing["id"])
         budget = BUDGET_PER_LISTING * len(listings)
         pairs = sum(len(m) * (len(m) - 1) // 2 for m in blocks.values())
-        candidates = set() if pairs > 4 * budget else ref.candidate_pairs(listings, blocking_of(blocks))
+        candidates = (
+            set() if pairs > 4 * budget else ref.candidate_pairs(listings, blocking_of(blocks))
+        )
         if pairs > 4 * budget or len(candidates) > budget:
             shown = f"{len(candidates):,}" if candidates else f"over {4 * budget:,}"
             return (
@@ -674,7 +689,14 @@ search_recall = NumericExercise(
     reference=ref.reference_rewrite,
     visible=tuple(
         Case((q, _vocabulary()), f"rewrite_query({q!r}, vocabulary)")
-        for q in ("OLED Televisions", '55" tv', "velvet couch", "wireles headphones", "Norra rucksack", "cordless vacuum")
+        for q in (
+            "OLED Televisions",
+            '55" tv',
+            "velvet couch",
+            "wireles headphones",
+            "Norra rucksack",
+            "cordless vacuum",
+        )
     ),
     hidden=_rewrite_hidden,
     mistakes=(
@@ -742,14 +764,14 @@ search_recall_at_k = NumericExercise(
             produces_close(functools.partial(ref.recall_at_k, over="k")),
         ),
         Mistake(
-            "only the first k retrieved items count", produces_close(functools.partial(ref.recall_at_k, over="uncut"))
+            "only the first k retrieved items count",
+            produces_close(functools.partial(ref.recall_at_k, over="uncut")),
         ),
     ),
     hints=(
         "Cut the retrieved list to its first k items, then count how many relevant ids are "
         "among them.",
-        "Divide by the number of relevant ids; an empty relevant list, or k < 1, is a "
-        "ValueError.",
+        "Divide by the number of relevant ids; an empty relevant list, or k < 1, is a ValueError.",
     ),
 )
 

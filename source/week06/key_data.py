@@ -55,8 +55,10 @@ def make_users(seed: int, n_users: int) -> pd.DataFrame:
 def hidden_population(seed: int, n_users: int = 14_000) -> pd.DataFrame:
     """A hidden population with a single-user stratum and a two-user stratum."""
     users = make_users(seed, n_users)
-    single = (users.genre == "documentary") & (users.watch_frequency == "heavy") & (
-        users.device == "web"
+    single = (
+        (users.genre == "documentary")
+        & (users.watch_frequency == "heavy")
+        & (users.device == "web")
     )
     pair = (users.genre == "kids") & (users.watch_frequency == "heavy") & (users.device == "web")
     keep = ~(single | pair)
@@ -89,7 +91,13 @@ BRANDS = (
 )
 # product type, unit family, sizes (in ml or g), descriptors, typical price per 1000 units
 PRODUCTS = (
-    ("shampoo", "ml", (250, 400, 500, 1000), ("herbal", "sensitive", "volume", "anti dandruff"), 18),
+    (
+        "shampoo",
+        "ml",
+        (250, 400, 500, 1000),
+        ("herbal", "sensitive", "volume", "anti dandruff"),
+        18,
+    ),
     ("olive oil", "ml", (500, 750, 1000), ("extra virgin", "light", "organic"), 14),
     ("dish soap", "ml", (450, 750, 1000), ("lemon", "unscented", "ultra"), 6),
     ("coffee beans", "g", (250, 500, 1000), ("dark roast", "medium roast", "decaf"), 30),
@@ -158,7 +166,14 @@ def make_catalogue(seed: int, n_products: int) -> tuple[list[dict], list[list[in
         b = int(rng.integers(len(BRANDS)))
         p = int(rng.integers(len(PRODUCTS)))
         kind, unit, sizes, descriptors, _ = PRODUCTS[p]
-        bases.add((b, p, descriptors[int(rng.integers(len(descriptors)))], sizes[int(rng.integers(len(sizes)))]))
+        bases.add(
+            (
+                b,
+                p,
+                descriptors[int(rng.integers(len(descriptors)))],
+                sizes[int(rng.integers(len(sizes)))],
+            )
+        )
     bases = sorted(bases)
     order = rng.permutation(len(bases))
     listings, clusters = [], []
@@ -218,7 +233,9 @@ def make_products(seed: int = 606) -> pd.DataFrame:
     rows = sorted(set(rows))
     order = rng.permutation(len(rows))
     titles = [rows[i] for i in order]
-    return pd.DataFrame({"product_id": np.arange(1, len(titles) + 1, dtype="int64"), "title": titles})
+    return pd.DataFrame(
+        {"product_id": np.arange(1, len(titles) + 1, dtype="int64"), "title": titles}
+    )
 
 
 def title_words(title: str) -> set[str]:
@@ -266,7 +283,9 @@ def make_queries(seed: int, n_queries: int, products: pd.DataFrame, *, cover_all
             style = "synonym"
         product_word = kind
         if style == "synonym":
-            product_word = todo[0] if cover_all and todo else aliases[int(rng.integers(len(aliases)))]
+            product_word = (
+                todo[0] if cover_all and todo else aliases[int(rng.integers(len(aliases)))]
+            )
             uncovered.discard(product_word)
         elif style == "plural":
             product_word = " ".join(kind.split()[:-1] + [_plural(kind.split()[-1])])
@@ -283,7 +302,9 @@ def make_queries(seed: int, n_queries: int, products: pd.DataFrame, *, cover_all
                 parts = qualifier.split()
                 parts[0] = _typo(parts[0], rng)
                 qualifier = " ".join(parts)
-        text = f"{qualifier} {product_word}" if rng.random() < 0.8 else f"{product_word} {qualifier}"
+        text = (
+            f"{qualifier} {product_word}" if rng.random() < 0.8 else f"{product_word} {qualifier}"
+        )
         if rng.random() < 0.3:
             text = text.upper() if rng.random() < 0.3 else text.capitalize()
         rows.append((text, sorted(relevant)))

@@ -109,6 +109,7 @@ def pairwise_f1(predicted, truth, *, over="pairs"):
 
 def _f1_ordered(predicted, truth):
     """A variant that counts ordered pairs and pairs of an item with itself."""
+
     def pairs(clusters):
         return {(a, b) for c in clusters for a in c for b in c}
 
@@ -157,7 +158,9 @@ def product_words(listing: dict) -> list[str]:
 
 
 def _close(a: str, b: str) -> bool:
-    return a == b or (min(len(a), len(b)) >= 4 and difflib.SequenceMatcher(None, a, b).ratio() >= 0.8)
+    return a == b or (
+        min(len(a), len(b)) >= 4 and difflib.SequenceMatcher(None, a, b).ratio() >= 0.8
+    )
 
 
 def blocking_keys(listing):
@@ -339,7 +342,9 @@ def best_plan(segments, budget, *, variant="reference"):
         choices[row.segment].append((row.option, row.cost, row.value - row.cost))
     if variant == "no_budget":
         return {
-            n: max(choices[n], key=lambda c: (c[2], -c[1]))[0] if max(c[2] for c in choices[n]) > 0 else "none"
+            n: max(choices[n], key=lambda c: (c[2], -c[1]))[0]
+            if max(c[2] for c in choices[n]) > 0
+            else "none"
             for n in names
         }
     if variant == "greedy_roi":
