@@ -201,9 +201,9 @@ class ModelExercise(Exercise):
             return problem
         if np.ptp(scores) == 0:
             return (
-                f"the model gives every customer the same probability {where}: it predicts one "
-                "class only (the majority), so it cannot rank anyone; use a model that learns "
-                "from the features"
+                f"the model gives every customer the same probability {where}, so it cannot "
+                "rank anyone: it predicts one class only, or learnt from something that does not "
+                "carry over to these customers (an identifier, a leaked label)"
             )
         if case.repeat:
             again, problem = self._predict(answer, case, where)
