@@ -1,0 +1,802 @@
+"""Week 8 — the full interview loop: a timed mock with new exercises and a bar-raiser round.
+
+The instructor's key (never released). Every round brings exercises the earlier weeks did
+not ask: gaps-and-islands SQL, a mergeable streaming variance, an exact probability checked
+against a simulation, a leaky pipeline to repair, a payback case, and the bar raiser's
+follow-ups (a median without window functions, "the metric moved 3 %: is it real?").
+Hidden SQL checks run on store variants with planted customers (key_data.py).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+
+import numpy as np
+
+from autograder.exercises import context
+from autograder.exercises.function import Case, FunctionExercise, Mistake, produces
+from autograder.exercises.numeric import NumericExercise, produces_close
+from autograder.exercises.restricted_sql import RestrictedSqlExercise
+from autograder.exercises.sql import SqlExercise, SqlMistake
+
+from .key_data import classification_data, planted_databases
+
+TITLE = "The full interview loop"
+TOPICS = (
+    "timed mock loop: gaps and islands, streaming variance, run probabilities by simulation, "
+    "leakage in a pipeline, payback case, STAR answers, bar-raiser follow-ups, debrief"
+)
+
+# ================================================================== round 1: coding
+
+_MONTH = (
+    "CAST(strftime('%Y', ordered_at) AS INTEGER) * 12 + CAST(strftime('%m', ordered_at) AS INTEGER)"
+)
+
+_MONTH_STREAKS = f"""
+WITH active AS (
+    SELECT DISTINCT customer_id, {_MONTH} AS month_number
+    FROM orders
+    WHERE status = 'completed'
+),
+islands AS (
+    SELECT customer_id, month_number,
+           month_number - ROW_NUMBER() OVER (
+               PARTITION BY customer_id ORDER BY month_number
+           ) AS island
+    FROM active
+),
+streaks AS (
+    SELECT customer_id, MIN(month_number) AS first_number, MAX(month_number) AS last_number,
+           COUNT(*) AS months
+    FROM islands
+    GROUP BY customer_id, island
+),
+ranked AS (
+    SELECT *, ROW_NUMBER() OVER (
+               PARTITION BY customer_id ORDER BY months DESC, first_number
+           ) AS position
+    FROM streaks
+)
+SELECT customer_id,
+       printf('%04d-%02d', (first_number - 1) / 12, (first_number - 1) % 12 + 1) AS first_month,
+       printf('%04d-%02d', (last_number - 1) / 12, (last_number - 1) % 12 + 1) AS last_month,
+       months
+FROM ranked
+WHERE position = 1
+"""
+
+month_streaks = SqlExercise(
+    "month_streaks",
+    variable="MONTH_STREAKS_SQL",
+    reference=_MONTH_STREAKS,
+    hidden_databases=planted_databases,
+    mistakes=(
+        SqlMistake(
+            "you numbered months within the year only: December 2019 and January 2020 are "
+            "consecutive months, so number them as year * 12 + month",
+            """
+            WITH active AS (
+                SELECT DISTINCT customer_id, strftime('%Y', ordered_at) AS y,
+                       CAST(strftime('%m', ordered_at) AS INTEGER) AS m
+                FROM orders WHERE status = 'completed'
+            ), islands AS (
+                SELECT customer_id, y, m,
+                       m - ROW_NUMBER() OVER (PARTITION BY customer_id, y ORDER BY m) AS island
+                FROM active
+            ), streaks AS (
+                SELECT customer_id, y, MIN(m) AS lo, MAX(m) AS hi, COUNT(*) AS months
+                FROM islands GROUP BY customer_id, y, island
+            ), ranked AS (
+                SELECT *, ROW_NUMBER() OVER (
+                    PARTITION BY customer_id ORDER BY months DESC, y, lo) AS position
+                FROM streaks
+            )
+            SELECT customer_id, printf('%s-%02d', y, lo) AS first_month,
+                   printf('%s-%02d', y, hi) AS last_month, months
+            FROM ranked WHERE position = 1
+            """,
+        ),
+        SqlMistake(
+            "you counted months with orders of any status; only completed orders keep a "
+            "streak going",
+            _MONTH_STREAKS.replace("WHERE status = 'completed'", ""),
+        ),
+        SqlMistake(
+            "when two streaks tie for the longest you kept the later one; keep the earliest",
+            _MONTH_STREAKS.replace("months DESC, first_number", "months DESC, first_number DESC"),
+        ),
+        SqlMistake(
+            "several orders in one month break your islands: number distinct months, not "
+            "orders (SELECT DISTINCT, or DENSE_RANK)",
+            _MONTH_STREAKS.replace("SELECT DISTINCT customer_id", "SELECT customer_id"),
+        ),
+        SqlMistake(
+            "you returned every streak; return only each customer's longest one",
+            _MONTH_STREAKS.replace("WHERE position = 1", ""),
+        ),
+    ),
+    hints=(
+        "Reduce the orders to one row per customer and active month first, with the month as "
+        "a single number that keeps counting across years.",
+        "Gaps and islands: within a streak, month_number minus its ROW_NUMBER() per customer "
+        "stays constant, so it labels the island.",
+        "Group by customer and island for start, end and length; then keep the longest per "
+        "customer, earliest first on a tie.",
+    ),
+)
+
+# ------------------------------------------------------------------ streaming_variance
+
+
+def _update(state, x, *, variant=""):
+    n, mean, m2 = state
+    n_new = n + 1
+    mean_new = mean + (x - mean) / n_new
+    if variant == "new_mean_squared":
+        m2_new = m2 + (x - mean_new) ** 2
+    elif variant == "old_mean_squared":
+        m2_new = m2 + (x - mean) ** 2
+    else:
+        m2_new = m2 + (x - mean) * (x - mean_new)
+    return (n_new, float(mean_new), float(m2_new))
+
+
+def _reference_update(state, x):
+    return _update(state, x)
+
+
+def _merge(a, b, *, variant=""):
+    n_a, mean_a, m2_a = a
+    n_b, mean_b, m2_b = b
+    n = n_a + n_b
+    if n == 0:
+        return (0, 0.0, 0.0)
+    delta = mean_b - mean_a
+    if variant == "plain_mean":
+        mean = (mean_a + mean_b) / 2
+    else:
+        mean = mean_a + delta * n_b / n
+    if variant == "no_delta":
+        m2 = m2_a + m2_b
+    elif variant == "delta_not_divided":
+        m2 = m2_a + m2_b + delta**2 * n_a * n_b
+    else:
+        m2 = m2_a + m2_b + delta**2 * n_a * n_b / n
+    return (n, float(mean), float(m2))
+
+
+def _reference_merge(a, b):
+    return _merge(a, b)
+
+
+def _fold(values):
+    state = (0, 0.0, 0.0)
+    for value in values:
+        state = _update(state, value)
+    return state
+
+
+def _reference_variance(state):
+    n, _, m2 = state
+    if n < 2:
+        raise ValueError("the sample variance needs at least two values")
+    return float(m2 / (n - 1))
+
+
+_STATE_TOL = {"atol": 1e-9, "rtol": 1e-9}
+
+streaming_variance = NumericExercise(
+    "streaming_variance",
+    name="welford_update",
+    reference=_reference_update,
+    **_STATE_TOL,
+    visible=(
+        Case(((0, 0.0, 0.0), 4)),
+        Case(((1, 4.0, 0.0), 7.0)),
+        Case(((3, 5.0, 8.0), 11.0)),
+    ),
+    hidden=(
+        Case(((0, 0.0, 0.0), -2.5), "the first value, negative"),
+        Case((_fold([3, 8, 1, 9, 4]), 6), "an integer value"),
+        Case((_fold([1e9 + 4, 1e9 + 7, 1e9 + 13]), 1e9 + 16), "values near one billion"),
+        Case((_fold([0.1 * k for k in range(40)]), -7.25), "a value far below the mean"),
+        Case((_fold([5, 5, 5]), 5), "a value equal to the mean"),
+    ),
+    mistakes=(
+        Mistake(
+            "m2 grew by (x - new mean)²; Welford's update adds (x - old mean) × (x - new mean)",
+            produces_close(functools.partial(_update, variant="new_mean_squared"), **_STATE_TOL),
+        ),
+        Mistake(
+            "m2 grew by (x - old mean)²; Welford's update adds (x - old mean) × (x - new mean)",
+            produces_close(functools.partial(_update, variant="old_mean_squared"), **_STATE_TOL),
+        ),
+    ),
+    hints=(
+        "The new count is n + 1; the mean moves by (x - mean) / (n + 1).",
+        "m2 is the sum of squared distances from the current mean; it grows by the product "
+        "of x's distance from the old mean and from the new one.",
+        "Return a new tuple (int, float, float): float(...) the mean and m2.",
+    ),
+)
+
+streaming_variance_merge = NumericExercise(
+    "streaming_variance_merge",
+    name="welford_merge",
+    reference=_reference_merge,
+    **_STATE_TOL,
+    visible=(
+        Case(((2, 3.0, 2.0), (3, 8.0, 8.0))),
+        Case(((4, 10.0, 20.0), (1, 10.0, 0.0))),
+    ),
+    hidden=(
+        Case(((0, 0.0, 0.0), (3, 2.0, 6.0)), "an empty left state"),
+        Case(((5, -1.5, 12.25), (0, 0.0, 0.0)), "an empty right state"),
+        Case(((0, 0.0, 0.0), (0, 0.0, 0.0)), "two empty states"),
+        Case((_fold(range(1, 101)), _fold([1000.0])), "one partition much larger than the other"),
+        Case(
+            (_fold([1e9 + 1, 1e9 + 2, 1e9 + 6]), _fold([1e9 + 3, 1e9 + 9])),
+            "partitions near one billion",
+        ),
+        Case((_fold([2, 9, 4]), _fold([-6, 0, 1, 15])), "partitions with different means"),
+    ),
+    mistakes=(
+        Mistake(
+            "the merged m2 only adds the two m2 values; it also needs delta² × n_a × n_b / n "
+            "for the distance between the two means",
+            produces_close(functools.partial(_merge, variant="no_delta"), **_STATE_TOL),
+        ),
+        Mistake(
+            "the merged mean is the plain average of the two means; weight each by its count",
+            produces_close(functools.partial(_merge, variant="plain_mean"), **_STATE_TOL),
+        ),
+        Mistake(
+            "the between-means term is delta² × n_a × n_b / n: you did not divide by n",
+            produces_close(functools.partial(_merge, variant="delta_not_divided"), **_STATE_TOL),
+        ),
+    ),
+    hints=(
+        "The merged count is n_a + n_b and the merged mean is the count-weighted average of "
+        "the two means.",
+        "m2 adds both m2 values plus a term for how far apart the means are: delta² × n_a × "
+        "n_b / n, with delta = mean_b - mean_a.",
+        "Merging with an empty state (n = 0) must return the other state; two empty states "
+        "merge into (0, 0.0, 0.0), with no division by zero.",
+    ),
+)
+
+streaming_variance_result = NumericExercise(
+    "streaming_variance_result",
+    name="welford_variance",
+    reference=_reference_variance,
+    **_STATE_TOL,
+    visible=(Case(((5, 6.0, 40.0),)), Case(((2, 1.5, 0.5),))),
+    hidden=(
+        Case((_fold([7, 7, 7, 7]),), "all values equal"),
+        Case((_fold([1e9 + 4, 1e9 + 7, 1e9 + 13, 1e9 + 16]),), "values near one billion"),
+        Case(((1, 3.0, 0.0),), "a single value", raises=ValueError),
+        Case(((0, 0.0, 0.0),), "no values", raises=ValueError),
+    ),
+    mistakes=(
+        Mistake(
+            "looks like the population variance (m2 / n); the sample variance is m2 / (n - 1)",
+            produces_close(lambda s: float(s[2] / s[0]), **_STATE_TOL),
+        ),
+        Mistake(
+            "that is the standard deviation; return the variance",
+            produces_close(lambda s: float(math.sqrt(s[2] / (s[0] - 1))), **_STATE_TOL),
+        ),
+    ),
+    hints=(
+        "The sample variance is m2 / (n - 1).",
+        "With fewer than two values it is undefined: raise ValueError.",
+    ),
+)
+
+# ========================================================= round 2: statistics and probability
+
+
+def _check_streak_args(n, k, p):
+    if n < 0 or k < 1 or not 0 <= p <= 1:
+        raise ValueError("need n >= 0, k >= 1 and 0 <= p <= 1")
+
+
+def _streak(n, k, p, *, at_least=True):
+    _check_streak_args(n, k, p)
+    k = k if at_least else k + 1
+    # probability of each current run length 0..k-1 among sequences without a k-run yet
+    runs = [1.0] + [0.0] * (k - 1)
+    done = 0.0
+    for _ in range(n):
+        new = [0.0] * k
+        new[0] = sum(runs) * (1 - p)
+        for length in range(k - 1):
+            new[length + 1] = runs[length] * p
+        done += runs[k - 1] * p
+        runs = new
+    return float(done)
+
+
+def _reference_streak(n, k, p):
+    return _streak(n, k, p)
+
+
+def _union_bound(n, k, p):
+    return float(min(1.0, max(0, n - k + 1) * p**k))
+
+
+def _independent_windows(n, k, p):
+    return float(1 - (1 - p**k) ** max(0, n - k + 1))
+
+
+streak_probability = NumericExercise(
+    "streak_probability",
+    name="streak_probability",
+    reference=_reference_streak,
+    atol=1e-12,
+    rtol=1e-9,
+    visible=(Case((4, 2, 0.5)), Case((10, 3, 0.5)), Case((30, 5, 0.3))),
+    hidden=(
+        Case((0, 1, 0.5), "no trials"),
+        Case((3, 5, 0.9), "a streak longer than the sequence"),
+        Case((5, 5, 0.5), "a streak as long as the sequence"),
+        Case((7, 1, 0.2), "a streak of one"),
+        Case((12, 3, 1.0), "p = 1"),
+        Case((12, 3, 0.0), "p = 0"),
+        Case((200, 7, 0.5), "200 trials, a streak of 7"),
+        Case((365, 4, 0.1), "rare successes over a year"),
+        Case((10, 0, 0.5), "k = 0", raises=ValueError),
+        Case((10, 2, 1.5), "p above 1", raises=ValueError),
+        Case((-1, 2, 0.5), "negative n", raises=ValueError),
+    ),
+    mistakes=(
+        Mistake(
+            "that is the probability of a run of MORE than k; 'at least k' includes a run of "
+            "exactly k",
+            produces_close(functools.partial(_streak, at_least=False), atol=1e-12, rtol=1e-9),
+        ),
+        Mistake(
+            "looks like the union bound (n - k + 1) p^k: the windows overlap, so their "
+            "probabilities cannot simply be added",
+            produces_close(_union_bound, atol=1e-12, rtol=1e-9),
+        ),
+        Mistake(
+            "looks like you treated the n - k + 1 windows as independent; overlapping windows "
+            "share trials. Track the current run length instead",
+            produces_close(_independent_windows, atol=1e-12, rtol=1e-9),
+        ),
+        Mistake(
+            "that is the probability of NO run of k; the question asks for at least one",
+            produces_close(lambda n, k, p: float(1 - _reference_streak(n, k, p)), atol=1e-12),
+        ),
+    ),
+    hints=(
+        "Walk through the trials keeping, for each possible current run length 0..k-1, the "
+        "probability of being there without having seen a k-run yet.",
+        "A success moves run length r to r + 1 (reaching k means done); a failure sends every "
+        "state back to 0.",
+        "Add up the probability that reaches length k. Check k > n, p = 0 and p = 1, and raise "
+        "ValueError for invalid input.",
+    ),
+)
+
+
+def _simulate(n, k, p, trials, seed, *, at_least=True, reverse=False, count_runs=False):
+    _check_streak_args(n, k, p)
+    if trials < 1:
+        raise ValueError("trials must be at least 1")
+    rng = np.random.default_rng(seed)
+    draws = rng.random((trials, n))
+    flips = draws >= 1 - p if reverse else draws < p
+    need = k if at_least else k + 1
+    hits = 0
+    for row in flips:
+        run, best, runs = 0, 0, 0
+        for flip in row:
+            run = run + 1 if flip else 0
+            if run == need:
+                runs += 1
+            best = max(best, run)
+        hits += runs if count_runs else best >= need
+    return float(hits / trials)
+
+
+def _reference_simulate(n, k, p, trials, seed):
+    return _simulate(n, k, p, trials, seed)
+
+
+streak_probability_simulated = NumericExercise(
+    "streak_probability_simulated",
+    name="simulate_streak_probability",
+    reference=_reference_simulate,
+    atol=1e-12,
+    visible=(Case((10, 3, 0.5, 2000, 1)), Case((30, 5, 0.3, 500, 42))),
+    hidden=(
+        Case((20, 4, 0.5, 3000, 7), "another seed"),
+        Case((20, 4, 0.5, 3000, 8), "the same question, a different seed"),
+        Case((6, 6, 0.8, 1000, 3), "a streak as long as the sequence"),
+        Case((5, 8, 0.5, 100, 3), "a streak longer than the sequence"),
+        Case((40, 2, 0.05, 2000, 11), "rare successes"),
+        Case((15, 3, 0.5, 1, 5), "a single trial"),
+        Case((10, 3, 0.5, 0, 5), "no trials", raises=ValueError),
+    ),
+    mistakes=(
+        Mistake(
+            "you counted runs of MORE than k; a run of exactly k counts",
+            produces_close(functools.partial(_simulate, at_least=False), atol=1e-12),
+        ),
+        Mistake(
+            "a trial is a success when rng.random() < p: your flips use another rule",
+            produces_close(functools.partial(_simulate, reverse=True), atol=1e-12),
+        ),
+        Mistake(
+            "you counted k-runs, not sequences: a sequence with two separate runs counts once",
+            produces_close(functools.partial(_simulate, count_runs=True), atol=1e-12),
+        ),
+    ),
+    hints=(
+        "Make the whole table of draws in one call: rng.random((trials, n)) < p, one row per "
+        "simulated sequence.",
+        "For each row track the current run length; the row counts if it ever reaches k.",
+        "Return the fraction of rows as a Python float; it should land within a few standard "
+        "errors of streak_probability(n, k, p).",
+    ),
+)
+
+# ============================================================ round 3: machine learning
+
+
+def _cv_score(X, y, k=10, seed=0, *, select_outside=False, scale_outside=False,
+              metric="roc_auc", stratified=True):
+    from sklearn.feature_selection import SelectKBest, f_classif
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import accuracy_score, roc_auc_score
+    from sklearn.model_selection import KFold, StratifiedKFold
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y)
+    if scale_outside:
+        X = StandardScaler().fit_transform(X)
+    if select_outside:
+        X = SelectKBest(f_classif, k=k).fit_transform(X, y)
+    steps = [] if scale_outside else [StandardScaler()]
+    steps += [] if select_outside else [SelectKBest(f_classif, k=k)]
+    model = make_pipeline(*steps, LogisticRegression(max_iter=1000))
+    folds = (StratifiedKFold if stratified else KFold)(n_splits=5, shuffle=True, random_state=seed)
+    scores = []
+    for train, test in folds.split(X, y):
+        model.fit(X[train], y[train])
+        if metric == "roc_auc":
+            scores.append(roc_auc_score(y[test], model.predict_proba(X[test])[:, 1]))
+        else:
+            scores.append(accuracy_score(y[test], model.predict(X[test])))
+    return float(np.mean(scores))
+
+
+def _reference_cv(X, y, k=10, seed=0):
+    return _cv_score(X, y, k, seed)
+
+
+def _visible_ml_data():
+    return classification_data(2024, n=160, informative=3, noise=30, positive_rate=0.2)
+
+
+@functools.cache
+def _ml_hidden() -> tuple[Case, ...]:
+    noise_only = classification_data(
+        context.hidden_seed(2), n=120, informative=0, noise=300, positive_rate=0.3
+    )
+    signal = classification_data(
+        context.hidden_seed(3), n=300, informative=5, noise=40, positive_rate=0.1
+    )
+    scales = classification_data(
+        context.hidden_seed(4), n=150, informative=4, noise=12, positive_rate=0.25, outliers=True
+    )
+    return (
+        Case((*noise_only, 10, 0), "pure-noise features"),
+        Case((*signal, 5, 3), "a rare positive class"),
+        Case((*scales, 6, 1), "features on very different scales"),
+        Case((*signal, 45, 2), "keeping every feature"),
+    )
+
+
+_CV_TOL = {"atol": 1e-6}
+
+honest_cv_auc = NumericExercise(
+    "honest_cv_auc",
+    name="honest_cv_auc",
+    reference=_reference_cv,
+    **_CV_TOL,
+    visible=lambda: (
+        Case((*_visible_ml_data(), 10, 0), "the interview's data set (k=10, seed=0)"),
+        Case((*_visible_ml_data(), 5, 1), "the interview's data set (k=5, seed=1)"),
+    ),
+    hidden=_ml_hidden,
+    mistakes=(
+        Mistake(
+            "the score is still the leaky one from the original code (features chosen on all "
+            "rows, accuracy, plain KFold)",
+            produces_close(
+                functools.partial(
+                    _cv_score, select_outside=True, scale_outside=True, metric="accuracy",
+                    stratified=False,
+                ),
+                **_CV_TOL,
+            ),
+        ),
+        Mistake(
+            "the features are still selected on all rows before cross-validation: fit "
+            "SelectKBest inside each training fold (a Pipeline does this)",
+            produces_close(functools.partial(_cv_score, select_outside=True), **_CV_TOL),
+            ),
+        Mistake(
+            "the scaler is fitted on all rows before cross-validation: fit it inside each "
+            "training fold too",
+            produces_close(functools.partial(_cv_score, scale_outside=True), **_CV_TOL),
+        ),
+        Mistake(
+            "that is accuracy; with a rare positive class report ROC AUC from the predicted "
+            "probabilities",
+            produces_close(functools.partial(_cv_score, metric="accuracy"), **_CV_TOL),
+        ),
+        Mistake(
+            "the folds are not stratified: use StratifiedKFold(n_splits=5, shuffle=True, "
+            "random_state=seed)",
+            produces_close(functools.partial(_cv_score, stratified=False), **_CV_TOL),
+        ),
+    ),
+    hints=(
+        "Anything that learns from data — the scaler and the feature selector too — must be "
+        "fitted on the training folds only.",
+        "make_pipeline(StandardScaler(), SelectKBest(f_classif, k=k), "
+        "LogisticRegression(max_iter=1000)) refits every step inside each fold.",
+        "Score each held-out fold with roc_auc_score on predict_proba(...)[:, 1], average the "
+        "five scores, and return float(...).",
+    ),
+)
+
+# ================================================================= round 4: product case
+
+
+def _payback(cac, monthly_margin, monthly_churn, *, first_month_churn=False, off_by_one=0):
+    if cac <= 0 or monthly_margin < 0 or not 0 <= monthly_churn <= 1:
+        raise ValueError("need cac > 0, monthly_margin >= 0 and 0 <= monthly_churn <= 1")
+    if monthly_margin == 0:
+        return None
+    if monthly_churn > 0 and cac >= monthly_margin / monthly_churn:
+        return None
+    stay = 1 - monthly_churn
+    total, month = 0.0, 0
+    while total < cac:
+        month += 1
+        total += monthly_margin * stay ** (month if first_month_churn else month - 1)
+        if month > 100_000:
+            return None
+    return month + off_by_one
+
+
+def _reference_payback(cac, monthly_margin, monthly_churn):
+    return _payback(cac, monthly_margin, monthly_churn)
+
+
+payback_month = FunctionExercise(
+    "payback_month",
+    name="payback_month",
+    reference=_reference_payback,
+    visible=(
+        Case((100.0, 30.0, 0.1)),
+        Case((250.0, 20.0, 0.05)),
+        Case((500.0, 40.0, 0.1)),
+    ),
+    hidden=(
+        Case((90.0, 30.0, 0.0), "no churn, an exact multiple"),
+        Case((91.0, 30.0, 0.0), "no churn"),
+        Case((12.0, 15.0, 0.2), "paid back in the first month"),
+        Case((40.0, 10.0, 0.25), "an acquisition cost equal to the lifetime value"),
+        Case((48.5, 10.0, 0.2), "just below the lifetime value"),
+        Case((50.0, 60.0, 1.0), "everyone leaves after one month"),
+        Case((70.0, 60.0, 1.0), "everyone leaves before paying back"),
+        Case((10.0, 0.0, 0.0), "no margin"),
+        Case((1200.0, 35.0, 0.015), "a long payback"),
+        Case((0.0, 10.0, 0.1), "no acquisition cost", raises=ValueError),
+        Case((100.0, 10.0, 1.2), "churn above 1", raises=ValueError),
+        Case((100.0, -5.0, 0.1), "a negative margin", raises=ValueError),
+    ),
+    mistakes=(
+        Mistake(
+            "churn started before the first month was paid: month 1 earns the full margin, "
+            "month t earns margin × (1 - churn)^(t - 1)",
+            produces(functools.partial(_payback, first_month_churn=True)),
+        ),
+        Mistake(
+            "your month is one too early: count the month in which the cumulative margin "
+            "first reaches the cost",
+            produces(functools.partial(_payback, off_by_one=-1)),
+        ),
+        Mistake(
+            "churn is ignored: the margin of later months is weighted by the share still "
+            "subscribed",
+            produces(lambda cac, margin, churn: _payback(cac, margin, 0.0)),
+        ),
+    ),
+    hints=(
+        "Expected margin in month t is monthly_margin × (1 - monthly_churn)^(t - 1); add "
+        "months until the total reaches cac.",
+        "The total can never pass the lifetime value monthly_margin / monthly_churn: check "
+        "that first and return None, or your loop never ends.",
+        "Return a Python int (or None); raise ValueError for invalid input.",
+    ),
+)
+
+# ============================================================== round 6: the bar raiser
+
+_MEDIAN_BASKET = """
+WITH done AS (
+    SELECT order_id, customer_id, amount FROM orders WHERE status = 'completed'
+),
+middle AS (
+    SELECT a.customer_id, a.amount
+    FROM done AS a
+    JOIN done AS b ON b.customer_id = a.customer_id
+    GROUP BY a.customer_id, a.order_id
+    HAVING 2 * SUM(b.amount <= a.amount) >= COUNT(*)
+       AND 2 * SUM(b.amount >= a.amount) >= COUNT(*)
+),
+medians AS (
+    SELECT customer_id, AVG(DISTINCT amount) AS median_amount FROM middle GROUP BY customer_id
+),
+counts AS (
+    SELECT customer_id, COUNT(*) AS completed_orders FROM done GROUP BY customer_id
+)
+SELECT c.customer_id, c.completed_orders, ROUND(m.median_amount, 2) AS median_amount
+FROM counts AS c
+JOIN medians AS m ON m.customer_id = c.customer_id
+"""
+
+median_basket = RestrictedSqlExercise(
+    "median_basket",
+    variable="MEDIAN_BASKET_SQL",
+    reference=_MEDIAN_BASKET,
+    hidden_databases=planted_databases,
+    forbidden=("OVER", "WINDOW"),
+    forbidden_note="this round's engine has no window functions",
+    mistakes=(
+        SqlMistake(
+            "that is the mean (AVG), not the median",
+            """
+            SELECT customer_id, COUNT(*) AS completed_orders, ROUND(AVG(amount), 2) AS median_amount
+            FROM orders WHERE status = 'completed' GROUP BY customer_id
+            """,
+        ),
+        SqlMistake(
+            "with an even count and a repeated middle value you averaged the middle ROWS; "
+            "average the two middle values once each (AVG(DISTINCT ...) over the candidates)",
+            _MEDIAN_BASKET.replace("AVG(DISTINCT amount)", "AVG(amount)"),
+        ),
+        SqlMistake(
+            "with an even number of orders you kept the lower middle value; the median is the "
+            "average of the two middle values",
+            _MEDIAN_BASKET.replace("AVG(DISTINCT amount)", "MIN(amount)"),
+        ),
+        SqlMistake(
+            "you included orders that were not completed",
+            _MEDIAN_BASKET.replace("WHERE status = 'completed'", "WHERE amount IS NOT NULL"),
+        ),
+    ),
+    hints=(
+        "Without window functions, a value's position comes from a self-join: for each order, "
+        "count the same customer's orders with an amount <= it and >= it.",
+        "A middle value has at least half the orders at or below it and at least half at or "
+        "above it.",
+        "With an even count there are two middle values, possibly equal and possibly repeated: "
+        "average the distinct candidates.",
+    ),
+)
+
+
+def _move(history, current, *, one_sided=False, plus_one=True, relative=True, strict=False):
+    if len(history) < 3:
+        raise ValueError("need at least three past values")
+    if any(v <= 0 for v in history) or current <= 0:
+        raise ValueError("values must be positive")
+
+    def change(new, old):
+        return new / old - 1 if relative else new - old
+
+    past = [change(history[i], history[i - 1]) for i in range(1, len(history))]
+    observed = change(current, history[-1])
+    if one_sided:
+        extreme = [c for c in past if c >= observed - 1e-9] if observed >= 0 else [
+            c for c in past if c <= observed + 1e-9
+        ]
+    elif strict:
+        extreme = [c for c in past if abs(c) > abs(observed) + 1e-9]
+    else:
+        extreme = [c for c in past if abs(c) >= abs(observed) - 1e-9]
+    if plus_one:
+        return float((1 + len(extreme)) / (1 + len(past)))
+    return float(len(extreme) / len(past))
+
+
+def _reference_move(history, current):
+    return _move(history, current)
+
+
+def _weekly(seed_index: int, weeks: int, drift: float) -> list[float]:
+    rng = np.random.default_rng(context.hidden_seed(seed_index))
+    steps = 1 + rng.normal(drift, 0.02, size=weeks)
+    return [round(float(v), 4) for v in 0.05 * np.cumprod(steps)]
+
+
+@functools.cache
+def _move_hidden() -> tuple[Case, ...]:
+    year = _weekly(5, 52, 0.0)
+    return (
+        Case((year, year[-1] * 1.03), "a year of weekly values, up 3 %"),
+        Case((year, year[-1] * 0.97), "a year of weekly values, down 3 %"),
+        Case((year, year[-1] * 1.2), "a move larger than any seen before"),
+        Case((year, year[-1]), "no move at all"),
+        Case(([100.0, 103.0, 100.0, 97.0, 100.0], 103.0), "past moves exactly as large"),
+        Case(([50.0, 60.0, 40.0], 41.0), "only two past changes"),
+        Case(([100.0, 101.0], 104.0), "too little history", raises=ValueError),
+        Case(([100.0, 0.0, 101.0, 99.0], 104.0), "a zero in the history", raises=ValueError),
+    )
+
+
+metric_move = NumericExercise(
+    "metric_move",
+    name="move_p_value",
+    reference=_reference_move,
+    atol=1e-12,
+    visible=(
+        Case(([0.050, 0.051, 0.049, 0.050, 0.052, 0.051, 0.0505, 0.0515], 0.053045)),
+        Case(([200.0, 210.0, 189.0, 200.0, 220.0, 209.0], 205.0)),
+    ),
+    hidden=_move_hidden,
+    mistakes=(
+        Mistake(
+            "looks one-sided: compare the SIZE of the change, |change|, so falls as large as "
+            "the rise count too",
+            produces_close(functools.partial(_move, one_sided=True), atol=1e-12),
+        ),
+        Mistake(
+            "add one to both counts, (1 + extreme) / (1 + past changes), so the observed week "
+            "counts as one of the possible outcomes",
+            produces_close(functools.partial(_move, plus_one=False), atol=1e-12),
+        ),
+        Mistake(
+            "you compared absolute differences; a 3 % move is a RELATIVE change, new / old - 1",
+            produces_close(functools.partial(_move, relative=False), atol=1e-12),
+        ),
+        Mistake(
+            "past changes exactly as large as the observed one must count too (>=, with the "
+            "1e-9 tolerance)",
+            produces_close(functools.partial(_move, strict=True), atol=1e-12),
+        ),
+    ),
+    hints=(
+        "The past week-over-week changes are history[i] / history[i - 1] - 1; the observed "
+        "change is current / history[-1] - 1.",
+        "Count the past changes whose absolute value is at least the observed one's (allow "
+        "1e-9 for rounding).",
+        "Return (1 + count) / (1 + number of past changes) as a Python float; check the input "
+        "first.",
+    ),
+)
+
+EXERCISES = (
+    month_streaks,
+    streaming_variance,
+    streaming_variance_merge,
+    streaming_variance_result,
+    streak_probability,
+    streak_probability_simulated,
+    honest_cv_auc,
+    payback_month,
+    median_basket,
+    metric_move,
+)
