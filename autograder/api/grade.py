@@ -7,9 +7,11 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from autograder.api.batch import Done, Journal, batch_lock, fingerprint
+from autograder.api.cluster import run_cluster
 from autograder.api.gradebook import GRADE_COLUMNS, commit_with_retries, gradebook_rows, writer_url
 from autograder.api.pool import (
     INTAKE_DIRECTORY,
@@ -100,6 +102,7 @@ def grade(
     workers: int = 1,
     resume: bool = True,
     on_graded: Callable[[Progress], None] | None = None,
+    scheduler: str | None = None,
 ) -> GradeReport:
     """Autograde every submission of the given assignments (all weeks when none are named).
 
@@ -114,10 +117,18 @@ def grade(
     as each submission starts, ``on_graded(Progress)`` once the plan is known and as each
     submission is finished.
 
-    Workers are spawned processes, so a script calling this with ``workers`` > 1 must guard
-    its entry point with ``if __name__ == "__main__":`` (as for any multiprocessing code).
+    ``scheduler`` grades on a Dask cluster instead (:mod:`autograder.api.cluster`): a
+    scheduler address (``tcp://HOST:PORT``) or ``local:N`` for N workers on this machine;
+    commits and the journal stay here, as with ``workers``.
+
+    Workers are spawned processes, so a script calling this with ``workers`` > 1 or a
+    scheduler must guard its entry point with ``if __name__ == "__main__":`` (as for any
+    multiprocessing code).
     """
-    course = Course.load(root).root
+    if scheduler is not None and workers > 1:
+        raise CourseError("grade with --workers or on a --scheduler, not both")
+    config = Course.load(root)
+    course = config.root
     wanted = check_assignments(course, assignments)
     planned = []
     for assignment in wanted:
@@ -170,8 +181,12 @@ def grade(
                     )
                 tracker.finish(*key, ok=not outcome.failures)
 
-            if workers > 1 and len(todo) > 1:
-                _grade_pooled(course, todo, workers, on_progress, finish)
+            if scheduler is not None and todo:
+                run = partial(run_cluster, config, scheduler=scheduler)
+                _grade_pooled(course, todo, run, on_progress, finish)
+            elif workers > 1 and len(todo) > 1:
+                run = partial(run_pool, course, workers=workers)
+                _grade_pooled(course, todo, run, on_progress, finish)
             else:
                 _grade_here(course, todo, on_progress, finish)
             complete = True
@@ -200,8 +215,8 @@ def _grade_here(course: Path, todo, on_progress, finish) -> None:
         finish(outcome)
 
 
-def _grade_pooled(course: Path, todo, workers: int, on_progress, finish) -> None:
-    """Worker processes grade; this process alone commits to the gradebook."""
+def _grade_pooled(course: Path, todo, run: Callable, on_progress, finish) -> None:
+    """Workers (``run(tasks, on_start=...)``) grade; this process alone commits."""
     from nbgrader.api import Gradebook, MissingEntry
 
     coursedir = nbgrader_api(course).coursedir
@@ -219,7 +234,7 @@ def _grade_pooled(course: Path, todo, workers: int, on_progress, finish) -> None
             started = (
                 (lambda task: on_progress(task.student, task.assignment)) if on_progress else None
             )
-            for outcome in run_pool(course, tasks, workers, on_start=started):
+            for outcome in run(tasks, on_start=started):
                 if outcome.scores is not None:
                     why = commit_with_retries(gradebook, outcome)
                     if why:

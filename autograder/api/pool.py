@@ -110,8 +110,6 @@ def failure_reason(result: dict) -> str:
     return f"{notebook}: {reason}" if notebook else reason
 
 
-
-
 def run_autograde(
     api, course: Path, student: str, assignment: str, taken: list[str]
 ) -> tuple[bool, str | None, bool]:
@@ -173,10 +171,19 @@ def _die_with_parent(parent: int) -> None:
 
 def _init_worker(course: str, parent: int) -> None:
     _die_with_parent(parent)
-    # jsonschema imports an optional URI-format parser that costs ~1.5 s and that nbformat's
-    # validation never uses: a worker that starts without it starts twice as fast.
+    skip_slow_imports()
+    open_worker(Path(course))
+
+
+def skip_slow_imports() -> None:
+    """jsonschema imports an optional URI-format parser that costs ~1.5 s and that nbformat's
+    validation never uses: a worker that starts without it starts twice as fast."""
     sys.modules.setdefault("rfc3987_syntax", None)
-    root = Path(course)
+
+
+def open_worker(root: Path) -> None:
+    """Make this process grade the course at ``root`` (:func:`grade_submission`), which
+    holds release/, the keys, the configuration and ``.grading/template.db``."""
     private = state_directory(root) / f"worker-{os.getpid()}.db"
     url = f"sqlite:///{private}"
     api = nbgrader_api(

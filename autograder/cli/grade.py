@@ -81,6 +81,13 @@ def command(
             "--fresh", help="grade everything again, even what an interrupted run finished"
         ),
     ] = False,
+    scheduler: Annotated[
+        str,
+        typer.Option(
+            "--scheduler",
+            help="grade on a Dask cluster: its scheduler (tcp://HOST:PORT), or local:N workers",
+        ),
+    ] = None,
 ) -> None:
     """Autograde every submission in submitted/ with nbgrader and export a grades CSV.
 
@@ -94,6 +101,7 @@ def command(
             workers=workers,
             resume=not fresh,
             on_graded=bar,
+            scheduler=scheduler,
         )
     if report.rows:
         console.print(grade_table(report.rows, title="grades"))
