@@ -83,8 +83,7 @@ def _timestamps(seconds: np.ndarray) -> list[str]:
 
 def _simulate(seed: int, n_customers: int) -> tuple[dict, dict]:
     """Customers and their orders as column arrays (day numbers and seconds from FIRST_DAY)."""
-    rng = np.random.default_rng(seed)
-    people, days, orders = rng.spawn(3)
+    people, days, orders = np.random.default_rng(seed).spawn(3)
     n = n_customers
     # signups: more recent ones more common
     signup = np.sort((_LAST_SIGNUP_DAY * people.power(1.4, size=n)).astype(np.int64))

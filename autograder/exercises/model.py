@@ -45,17 +45,17 @@ def roc_auc(labels: np.ndarray, scores: np.ndarray) -> float:
 
 def average_precision(labels: np.ndarray, scores: np.ndarray) -> float:
     """Average precision: sum over score thresholds of (recall gained) x (precision there)."""
-    labels = np.asarray(labels).astype(bool)
-    scores = np.asarray(scores, dtype=float)
-    if not labels.any():
+    truth = np.asarray(labels).astype(bool)
+    points = np.asarray(scores, dtype=float).ravel()
+    if not truth.any():
         raise ValueError("average precision needs a positive example")
-    order = np.argsort(-scores, kind="stable")
-    hits = np.cumsum(labels[order])
-    ranked = scores[order]
+    ranking = np.argsort(-points, kind="stable")
+    hits = np.cumsum(truth[ranking])
+    ranked = points[ranking]
     last_of_tie = np.r_[ranked[1:] != ranked[:-1], True]  # thresholds at distinct scores
     tp, flagged = hits[last_of_tie], np.arange(1, len(ranked) + 1)[last_of_tie]
-    precision, recall = tp / flagged, tp / labels.sum()
-    return float(np.sum(np.diff(np.r_[0.0, recall]) * precision))
+    gained = np.diff(np.r_[0.0, tp / truth.sum()])
+    return float(gained @ (tp / flagged))
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ def _frame_data(frame: Any) -> dict[str, Any]:
 def _frame_from(data: dict[str, Any]) -> Any:
     if "array" in data:
         return np.array(data["array"], dtype=data["dtype"])
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             column: pd.Series(values, dtype=dtype)
             for column, dtype, values in zip(
@@ -100,6 +100,7 @@ def _frame_from(data: dict[str, Any]) -> Any:
             )
         }
     )
+    return frame
 
 
 class ModelExercise(Exercise):

@@ -226,10 +226,15 @@ def _models(seed: int) -> dict:
     return {
         "logistic_regression": make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000)),
         "random_forest": RandomForestClassifier(
-            n_estimators=30, min_samples_leaf=5, random_state=seed, n_jobs=1
+            n_estimators=30,
+            min_samples_leaf=5,
+            random_state=seed,
+            n_jobs=1,
         ),
         "gradient_boosting": GradientBoostingClassifier(
-            n_estimators=30, max_depth=2, random_state=seed
+            n_estimators=30,
+            max_depth=2,
+            random_state=seed,
         ),
     }
 
@@ -360,8 +365,8 @@ compare_models = NumericExercise(
 
 
 def _check_scores(y_true, scores):
-    y = np.asarray(y_true)
-    s = np.asarray(scores, dtype=float)
+    y = np.array(y_true)
+    s = np.array(scores, dtype=float)
     if len(y) == 0 or len(y) != len(s):
         raise ValueError("need as many scores as labels, and at least one")
     return y.astype(int), s
@@ -512,7 +517,7 @@ def _ap(y_true, scores, *, group_ties=True, interpolate=False, trapezoid=False):
         r = np.r_[0.0, recall]
         p = np.r_[1.0, precision]
         return float(np.sum(np.diff(r) * (p[1:] + p[:-1]) / 2))
-    return float(np.sum(np.diff(np.r_[0.0, recall]) * precision))
+    return float((np.diff(np.r_[0.0, recall]) * precision).sum())
 
 
 def _reference_ap(y_true, scores):

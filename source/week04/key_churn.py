@@ -150,9 +150,13 @@ def _plant(conn: sqlite3.Connection) -> None:
         for ordered_at, status, amount in plan:
             orders.append((customer, ordered_at, status, amount))
     orders.sort(key=lambda row: row[1])
-    conn.executemany("INSERT INTO customers VALUES (?, ?, ?, ?)", customers)
     conn.executemany(
-        "INSERT INTO orders VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO customers (customer_id, signup_date, segment, channel) VALUES (?, ?, ?, ?)",
+        customers,
+    )
+    conn.executemany(
+        "INSERT INTO orders (order_id, customer_id, ordered_at, status, amount) "
+        "VALUES (?, ?, ?, ?, ?)",
         [(next_order + i, *row) for i, row in enumerate(orders)],
     )
     conn.commit()
