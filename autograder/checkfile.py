@@ -44,8 +44,10 @@ def compile_assignment(assignment: Assignment) -> dict[str, Any]:
 def dumps(data: dict[str, Any]) -> str:
     """Stable text: sorted keys, one exercise per line, so a change shows as its exercise."""
     head = {k: v for k, v in data.items() if k != "exercises"}
-    lines = [json.dumps(item, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-             for item in data["exercises"]]
+    lines = [
+        json.dumps(item, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        for item in data["exercises"]
+    ]
     body = json.dumps(head, sort_keys=True, ensure_ascii=False)[:-1]
     return body + ', "exercises": [\n' + ",\n".join(lines) + "\n]}\n"
 

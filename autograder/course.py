@@ -55,7 +55,9 @@ class Course:
                 raise CourseError(f"{root / SETTINGS_FILE} is not valid TOML: {error}") from None
         seeds = settings.get("grading", {}).get("hidden_seeds", [])
         if not isinstance(seeds, list) or not all(isinstance(s, int) for s in seeds):
-            raise CourseError(f"[grading] hidden_seeds in {SETTINGS_FILE} must be a list of integers")
+            raise CourseError(
+                f"[grading] hidden_seeds in {SETTINGS_FILE} must be a list of integers"
+            )
         store = root / "data" / "store.db"
         return cls(
             root=root,

@@ -41,7 +41,9 @@ def protocol_problems(course: Course, assignment: str) -> list[str]:
         code = [c for c in nb.cells if c.cell_type == "code"]
         tests = [(notebooks.grade_id(c), c.source) for c in code if notebooks.is_test_cell(c)]
         others = [c.source for c in code if not notebooks.is_test_cell(c)]
-        problems += [f"source/{assignment}/{path.name}: {p}" for p in unparsed_test_cells(others, tests)]
+        problems += [
+            f"source/{assignment}/{path.name}: {p}" for p in unparsed_test_cells(others, tests)
+        ]
     return problems
 
 
