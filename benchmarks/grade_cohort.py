@@ -1,6 +1,7 @@
 """Benchmark: a synthetic cohort graded by plain sequential nbgrader and by the parallel grader.
 
     python benchmarks/grade_cohort.py [--learners 40] [--workers 2] [--weeks week01 week02]
+                                      [--scheduler local:2 | --scheduler tcp://HOST:PORT]
 
 Builds a throwaway course with ``--learners`` learners handing in every week that exists
 (each exercise answered at random, seeded: the reference answer, an alternative correct or a
@@ -9,14 +10,19 @@ copies:
 
 1. ``nbgrader autograde WEEK`` for each week, one after another (stock nbgrader, one
    process, submissions in turn; the course's nbgrader_config.py applies);
-2. ``autograder grade --workers N`` (long-lived worker processes, one gradebook writer).
+2. ``autograder grade --workers N`` (long-lived worker processes, one gradebook writer);
+3. with ``--scheduler``, also ``autograder grade --scheduler ...`` on a third copy: the same
+   grading on a Dask cluster (``local:N`` starts N single-threaded workers on this machine as
+   part of the timed run; a ``tcp://`` address uses a cluster already running).
 
-It checks that every grade cell of every learner scores the same in both gradebooks (a cell
-that differs is graded three more times sequentially, to tell an answer that is itself
-random, such as an unseeded bootstrap, from a fault of the parallel grader), then
-prints wall time of each, their ratio, seconds per notebook, and the peak resident memory of
-each worker process (alone, and with the kernels and checkers it starts). Memory is sampled
-from /proc every 0.2 s, so very short peaks can be missed.
+It checks that every grade cell of every learner scores the same in each grader's gradebook
+as in sequential nbgrader's (a cell that differs is graded three more times sequentially, to
+tell an answer that is itself random, such as an unseeded bootstrap, from a fault of the
+grader), then prints wall time of each, the ratios, seconds per notebook, and the peak
+resident memory of each worker process (alone, and with the kernels and checkers it starts).
+With ``--scheduler`` it also prints what the cluster adds per notebook over the pool, and the
+part of it paid once per batch (starting or reaching the cluster, placing the course on its
+workers). Memory is sampled from /proc every 0.2 s, so very short peaks can be missed.
 """
 
 from __future__ import annotations
@@ -36,7 +42,9 @@ sys.path.insert(0, str(ROOT))
 
 from autograder import cohort, notebooks  # noqa: E402
 from autograder.api.release import generate  # noqa: E402
-from autograder.course import CONFIG_FILE, source_assignments  # noqa: E402
+from autograder.course import CONFIG_FILE, Course, CourseError, source_assignments  # noqa: E402
+
+LOCAL = "local:"  # as autograder.api.cluster.LOCAL (imported lazily: Dask is an extra)
 
 
 def build(course: Path, weeks: list[str], learners: int, seed: int) -> int:
@@ -170,21 +178,104 @@ def timed(command: list[str], cwd: Path, sample: bool = False):
     return seconds, sampler
 
 
+def cluster_workers(scheduler: str) -> int:
+    """How many submissions the cluster grades at once (the grader keeps one per worker)."""
+    if scheduler.startswith(LOCAL):
+        return int(scheduler[len(LOCAL) :])
+    from autograder.api.cluster import connect
+
+    with connect(scheduler) as client:
+        return len(client.nthreads())
+
+
+def cluster_setup(course: Path, scheduler: str, weeks: list[str]) -> float:
+    """Seconds to start (or reach) the cluster, place the course on it and let go: what a
+    batch pays once, whatever its size."""
+    from autograder.api.cluster import connect, placed
+    from autograder.api.pool import cleanup, prepare
+    from autograder.course import nbgrader_api
+
+    coursedir = nbgrader_api(course).coursedir
+    prepare(course, coursedir.db_url, coursedir.course_id)  # the pool pays this too: not timed
+    try:
+        start = time.perf_counter()
+        with connect(scheduler) as client, placed(client, Course.load(course), weeks):
+            pass
+        return time.perf_counter() - start
+    finally:
+        cleanup(course)
+
+
+def compare(sequential: Path, graded: Path, name: str, scratch: Path) -> bool:
+    """Print whether ``graded`` scored every cell as sequential nbgrader; False if a
+    difference is not explained by an answer whose grade varies between runs."""
+    expected, got = cells(sequential), cells(graded)
+    differing = sorted(k for k in set(expected) | set(got) if expected.get(k) != got.get(k))
+    print(
+        f"{name} scores identical: {expected == got} ({len(expected)} grade cells, "
+        f"{len({k[0] for k in expected})} learners)"
+    )
+    unexplained = []
+    for key in differing[:10]:
+        runs = regrade(sequential, key, scratch)
+        why = "its grade varies between sequential runs too" if len(set(runs)) > 1 else ""
+        print(
+            f"  differs: {key}: sequential {expected.get(key)} {name} {got.get(key)}; "
+            f"3 more sequential gradings: {runs} {why}"
+        )
+        if not why:
+            unexplained.append(key)
+    return not unexplained and len(differing) <= 10
+
+
+def check_scheduler(parser: argparse.ArgumentParser, scheduler: str | None) -> None:
+    if scheduler is None:
+        return
+    if scheduler.startswith(LOCAL):
+        count = scheduler[len(LOCAL) :]
+        if not count.isdigit() or int(count) < 1:
+            parser.error(f"--scheduler {scheduler}: local:N needs a number of workers >= 1")
+    elif "://" not in scheduler:
+        parser.error(
+            f"--scheduler {scheduler}: give the scheduler's address (tcp://HOST:PORT) or local:N"
+        )
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        parser.error("--scheduler needs Dask: pip install 'ds-interview-loop[cluster]'")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--learners", type=int, default=40)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--weeks", nargs="*", default=None, help="default: every week in source/")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--keep", action="store_true", help="keep the two graded courses")
+    parser.add_argument(
+        "--scheduler",
+        default=None,
+        help="also grade on a Dask cluster: local:N (N workers here) or tcp://HOST:PORT",
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the graded courses")
     args = parser.parse_args()
+    if args.workers < 1 or args.learners < 1:
+        parser.error("--workers and --learners need a number >= 1")
+    check_scheduler(parser, args.scheduler)
+    # a tcp:// cluster is reached before the long sequential run: a wrong address fails now
+    try:
+        distributed_workers = cluster_workers(args.scheduler) if args.scheduler else 0
+    except CourseError as error:
+        parser.error(str(error))
     weeks = args.weeks or source_assignments(ROOT)
     base = Path(tempfile.mkdtemp(prefix="grade-cohort-"))
     try:
         sequential, parallel = base / "sequential", base / "parallel"
+        on_cluster = base / "distributed"
         sequential.mkdir()
         count = build(sequential, weeks, args.learners, args.seed)
         shutil.copytree(sequential, parallel)
+        if args.scheduler:
+            shutil.copytree(sequential, on_cluster)
         print(
             f"cohort: {args.learners} learners x {', '.join(weeks)} = {count} notebooks",
             flush=True,
@@ -202,37 +293,59 @@ def main() -> None:
             [*command, "--workers", str(args.workers), "--fresh", *weeks], parallel, sample=True
         )
         print(f"`autograder grade --workers {args.workers}`: {par_seconds:7.1f} s", flush=True)
-
-        expected, got = cells(sequential), cells(parallel)
-        same = expected == got
-        differing = sorted(k for k in set(expected) | set(got) if expected.get(k) != got.get(k))
-        print(
-            f"scores identical: {same} ({len(expected)} grade cells, "
-            f"{len({k[0] for k in expected})} learners)"
-        )
-        unexplained = []
-        for key in differing[:10]:
-            runs = regrade(sequential, key, base / "scratch")
-            why = "its grade varies between sequential runs too" if len(set(runs)) > 1 else ""
-            print(
-                f"  differs: {key}: sequential {expected.get(key)} parallel {got.get(key)}; "
-                f"3 more sequential gradings: {runs} {why}"
+        dist_seconds, cluster_sampler = 0.0, None
+        if args.scheduler:
+            dist_seconds, cluster_sampler = timed(
+                [*command, "--scheduler", args.scheduler, "--fresh", *weeks],
+                on_cluster,
+                sample=True,
             )
-            if not why:
-                unexplained.append(key)
+            print(
+                f"`autograder grade --scheduler {args.scheduler}` "
+                f"({distributed_workers} workers): {dist_seconds:7.1f} s",
+                flush=True,
+            )
+
+        scratch = base / "scratch"
+        ok = compare(sequential, parallel, "parallel", scratch)
+        if args.scheduler:
+            ok = compare(sequential, on_cluster, "distributed", scratch) and ok
         print(f"ratio sequential / parallel: {seq_seconds / par_seconds:.2f}")
+        if args.scheduler:
+            print(f"ratio sequential / distributed: {seq_seconds / dist_seconds:.2f}")
         print(
             f"seconds per notebook: sequential {seq_seconds / count:.2f}, "
             f"parallel {par_seconds / count:.2f} wall "
             f"({par_seconds * args.workers / count:.2f} worker-seconds)"
+            + (
+                f", distributed {dist_seconds / count:.2f} wall "
+                f"({dist_seconds * distributed_workers / count:.2f} worker-seconds)"
+                if args.scheduler
+                else ""
+            )
         )
+        if args.scheduler:
+            setup = cluster_setup(on_cluster, args.scheduler, weeks)
+            added = dist_seconds * distributed_workers - par_seconds * args.workers
+            print(
+                f"the cluster adds {(dist_seconds - par_seconds) / count:+.2f} s wall per "
+                f"notebook over the pool ({added / count:+.2f} worker-seconds); "
+                f"once per batch it pays {setup:.1f} s to start or reach the cluster and "
+                f"place the course ({setup / count:.2f} s per notebook of this cohort)"
+            )
         workers = sorted(sampler.alone, key=lambda pid: -sampler.tree[pid])[: args.workers]
         for pid in workers:
             print(
                 f"peak memory of worker {pid}: {sampler.alone[pid]:.0f} MB alone, "
                 f"{sampler.tree[pid]:.0f} MB with its kernel and checker"
             )
-        if unexplained or len(differing) > 10:
+        if cluster_sampler and cluster_sampler.tree:  # local:N: nannies are the children
+            trees = sorted(cluster_sampler.tree.values(), reverse=True)[:distributed_workers]
+            print(
+                "peak memory of each local Dask worker (nanny, worker, kernel and checker): "
+                + ", ".join(f"{mb:.0f} MB" for mb in trees)
+            )
+        if not ok:
             raise SystemExit(1)
     finally:
         if args.keep:
