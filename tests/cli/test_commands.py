@@ -66,8 +66,9 @@ def test_normalize_check_flags_a_notebook_with_outputs(tmp_path):
 
 
 def test_check_exits_nonzero_when_an_exercise_is_not_passing(tmp_path):
-    target = tmp_path / "python_fundamentals.ipynb"
+    target = tmp_path / "python_fundamentals.ipynb"  # the released folder, as fetched
     shutil.copy2(ROOT / "release" / "week01" / "python_fundamentals.ipynb", target)
+    shutil.copy2(ROOT / "release" / "week01" / "checks.json", tmp_path / "checks.json")
     result = runner.invoke(app, ["check", str(target)])
     assert result.exit_code == 1, result.output
     assert "not attempted" in result.output and "0/4 auto-graded exercises pass" in result.output
