@@ -70,7 +70,9 @@ def equivalent(a: Any, b: Any, *, rel: float = 1e-9) -> bool:
     if isinstance(a, dict):
         return a.keys() == b.keys() and all(equivalent(a[k], b[k], rel=rel) for k in a)
     if isinstance(a, list):
-        return len(a) == len(b) and all(equivalent(x, y, rel=rel) for x, y in zip(a, b))
+        return len(a) == len(b) and all(
+            equivalent(x, y, rel=rel) for x, y in zip(a, b, strict=True)
+        )
     return a == b
 
 

@@ -42,14 +42,19 @@ sys.path.insert(0, str(ROOT))
 
 from autograder import cohort, notebooks  # noqa: E402
 from autograder.api.release import generate  # noqa: E402
-from autograder.course import CONFIG_FILE, Course, CourseError, source_assignments  # noqa: E402
+from autograder.course import (  # noqa: E402
+    Course,
+    CourseError,
+    copy_configuration,
+    source_assignments,
+)
 
 LOCAL = "local:"  # as autograder.api.cluster.LOCAL (imported lazily: Dask is an extra)
 
 
 def build(course: Path, weeks: list[str], learners: int, seed: int) -> int:
     """Write the cohort into ``course``/submitted; returns the number of notebooks."""
-    shutil.copy2(ROOT / CONFIG_FILE, course / CONFIG_FILE)
+    copy_configuration(ROOT, course)
     shutil.copytree(ROOT / "source", course / "source")
     shutil.copytree(ROOT / cohort.ANSWER_BANK, course / cohort.ANSWER_BANK)
     generate(course, weeks)

@@ -11,11 +11,10 @@ from pathlib import Path
 
 from autograder import checkfile, notebooks, registry
 from autograder.course import (
-    CONFIG_FILE,
-    SETTINGS_FILE,
     Course,
     CourseError,
     check_assignments,
+    copy_configuration,
     nbgrader_api,
 )
 from autograder.exercises.base import CompileError
@@ -92,9 +91,7 @@ def release(
     if check:
         with tempfile.TemporaryDirectory(prefix="release-check-") as scratch:
             copy = Path(scratch)
-            for name in (CONFIG_FILE, SETTINGS_FILE):
-                if (course.root / name).is_file():
-                    shutil.copy2(course.root / name, copy / name)
+            copy_configuration(course.root, copy)
             for assignment in wanted:
                 shutil.copytree(course.root / "source" / assignment, copy / "source" / assignment)
             # the copy compiles against the course's own store
