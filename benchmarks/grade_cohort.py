@@ -1,22 +1,26 @@
-"""Benchmark: a synthetic cohort graded by plain sequential nbgrader and by the parallel grader.
+"""Benchmark: one synthetic cohort graded by stock nbgrader, by nbgrader with the course's
+configuration, and by the parallel grader.
 
     python benchmarks/grade_cohort.py [--learners 40] [--workers 2] [--weeks week01 week02]
 
 Builds a throwaway course with ``--learners`` learners handing in every week that exists
 (each exercise answered at random, seeded: the reference answer, an alternative correct or a
-plausible wrong answer from the answer bank, or left blank), then grades two identical
-copies:
+plausible wrong answer from the answer bank, or left blank), then grades identical copies:
 
-1. ``nbgrader autograde WEEK`` for each week, one after another (stock nbgrader, one
-   process, submissions in turn; the course's nbgrader_config.py applies);
-2. ``autograder grade --workers N`` (long-lived worker processes, one gradebook writer).
+1. **stock**: ``nbgrader autograde WEEK`` for each week, one after another, with nbgrader's
+   own default autograde steps and kernel manager (the course's ConfinedExecute and trusted
+   verdicts are switched off): what an instructor would run without this course's grader;
+2. **course config**: the same ``nbgrader autograde`` with the course's nbgrader_config.py
+   (confined kernel, trusted verdicts);
+3. ``autograder grade --workers N`` (long-lived worker processes, one gradebook writer).
 
-It checks that every grade cell of every learner scores the same in both gradebooks (a cell
-that differs is graded three more times sequentially, to tell an answer that is itself
-random, such as an unseeded bootstrap, from a fault of the parallel grader), then
-prints wall time of each, their ratio, seconds per notebook, and the peak resident memory of
-each worker process (alone, and with the kernels and checkers it starts). Memory is sampled
-from /proc every 0.2 s, so very short peaks can be missed.
+It checks that every grade cell of every learner scores the same in 2 and 3 (a cell that
+differs is graded three more times sequentially, to tell an answer that is itself random,
+such as an unseeded bootstrap, from a fault of the parallel grader), reports how many cells
+stock nbgrader scores differently (it trusts what the kernel prints), then prints wall time
+of each, both ratios, seconds per notebook, and peak resident memory: of each run's whole
+process tree, and of each parallel worker (alone, and with the kernels and checkers it
+starts). Memory is sampled from /proc every 0.2 s, so very short peaks can be missed.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -105,10 +110,12 @@ def regrade(course: Path, key: tuple, scratch: Path, times: int = 3) -> list:
 
 
 class MemorySampler:
-    """Peak RSS of each direct child of ``pid`` (a worker), alone and with its descendants."""
+    """Peak RSS of the tree under ``pid``; and of each direct child (a worker), alone and with
+    its descendants."""
 
     def __init__(self, pid: int):
         self.pid, self.alone, self.tree = pid, {}, {}
+        self.total = 0.0  # peak of the whole tree, ``pid`` included
         self.running = True
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
@@ -133,17 +140,23 @@ class MemorySampler:
             pass
         return 0.0
 
+    def _subtree(self, pid: int) -> float:
+        total, todo = self._rss_mb(pid), self._children(pid)
+        while todo:
+            child = todo.pop()
+            total += self._rss_mb(child)
+            todo += self._children(child)
+        return total
+
     def _run(self):
         while self.running:
+            everything = self._rss_mb(self.pid)
             for child in self._children(self.pid):
-                alone = self._rss_mb(child)
-                total, todo = alone, self._children(child)
-                while todo:
-                    grandchild = todo.pop()
-                    total += self._rss_mb(grandchild)
-                    todo += self._children(grandchild)
+                alone, tree = self._rss_mb(child), self._subtree(child)
+                everything += tree
                 self.alone[child] = max(self.alone.get(child, 0.0), alone)
-                self.tree[child] = max(self.tree.get(child, 0.0), total)
+                self.tree[child] = max(self.tree.get(child, 0.0), tree)
+            self.total = max(self.total, everything)
             time.sleep(0.2)
 
     def stop(self):
@@ -151,7 +164,20 @@ class MemorySampler:
         self.thread.join()
 
 
-def timed(command: list[str], cwd: Path, sample: bool = False):
+@dataclass
+class Run:
+    label: str
+    seconds: float = 0.0
+    peak_mb: float = 0.0  # the largest process tree seen (one week at a time for nbgrader)
+    sampler: MemorySampler | None = None
+
+    def add(self, seconds: float, sampler: MemorySampler) -> None:
+        self.seconds += seconds
+        self.peak_mb = max(self.peak_mb, sampler.total)
+        self.sampler = sampler
+
+
+def timed(command: list[str], cwd: Path) -> tuple[float, MemorySampler]:
     start = time.perf_counter()
     process = subprocess.Popen(
         command,
@@ -160,14 +186,83 @@ def timed(command: list[str], cwd: Path, sample: bool = False):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    sampler = MemorySampler(process.pid) if sample else None
+    sampler = MemorySampler(process.pid)
     _, err = process.communicate()
     seconds = time.perf_counter() - start
-    if sampler:
-        sampler.stop()
+    sampler.stop()
     if process.returncode not in (0, 1):  # 1: some learner failed, reported in the gradebook
         raise SystemExit(f"{' '.join(command)} failed:\n{err.decode()[-3000:]}")
     return seconds, sampler
+
+
+def stock_configuration(course: Path) -> None:
+    """Make ``course`` grade as stock nbgrader: its default autograde steps (plain Execute with
+    its default kernel manager), none of the course's confined kernel or trusted verdicts."""
+    from nbgrader.converters import Autograde
+
+    steps = [
+        f"{step.__module__}.{step.__name__}" for step in Autograde.autograde_preprocessors.default()
+    ]
+    with (course / CONFIG_FILE).open("a", encoding="utf-8") as config:
+        config.write(
+            f"\n# Benchmark baseline: stock nbgrader.\nc.Autograde.autograde_preprocessors = {steps!r}\n"
+        )
+
+
+def nbgrader_autograde(label: str, course: Path, weeks: list[str]) -> Run:
+    """``nbgrader autograde WEEK`` for each week in turn, as an instructor would run it."""
+    run = Run(label)
+    nbgrader = shutil.which("nbgrader") or "nbgrader"
+    for week in weeks:
+        run.add(*timed([nbgrader, "autograde", week, "--force"], course))
+    return run
+
+
+def autograder_grade(course: Path, weeks: list[str], workers: int) -> Run:
+    run = Run(f"autograder grade --workers {workers}")
+    command = [sys.executable, "-m", "autograder.cli.main", "grade"]
+    run.add(*timed([*command, "--workers", str(workers), "--fresh", *weeks], course))
+    return run
+
+
+def compare(expected: dict, got: dict, course: Path, scratch: Path) -> bool:
+    """Print whether the parallel grader scored every grade cell as sequential grading did;
+    False if some difference is not explained by an answer that is random itself."""
+    same = expected == got
+    differing = sorted(k for k in set(expected) | set(got) if expected.get(k) != got.get(k))
+    print(
+        f"scores identical: {same} ({len(expected)} grade cells, "
+        f"{len({k[0] for k in expected})} learners)"
+    )
+    unexplained = []
+    for key in differing[:10]:
+        runs = regrade(course, key, scratch)
+        why = "its grade varies between sequential runs too" if len(set(runs)) > 1 else ""
+        print(
+            f"  differs: {key}: sequential {expected.get(key)} parallel {got.get(key)}; "
+            f"3 more sequential gradings: {runs} {why}"
+        )
+        if not why:
+            unexplained.append(key)
+    return not unexplained and len(differing) <= 10
+
+
+def report(runs: list[Run], ours: Run, count: int, workers: int) -> None:
+    for run in runs:
+        print(
+            f"{run.label:>40}: {run.seconds:7.1f} s, {run.seconds / count:5.2f} s/notebook, "
+            f"peak memory {run.peak_mb:5.0f} MB"
+        )
+    for run in runs:
+        if run is not ours:
+            print(f"ratio {run.label} / ours: {run.seconds / ours.seconds:.2f}")
+    print(f"parallel: {ours.seconds * workers / count:.2f} worker-seconds per notebook")
+    sampler = ours.sampler
+    for pid in sorted(sampler.alone, key=lambda pid: -sampler.tree[pid])[:workers]:
+        print(
+            f"peak memory of worker {pid}: {sampler.alone[pid]:.0f} MB alone, "
+            f"{sampler.tree[pid]:.0f} MB with its kernel and checker"
+        )
 
 
 def main() -> None:
@@ -176,63 +271,40 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--weeks", nargs="*", default=None, help="default: every week in source/")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--keep", action="store_true", help="keep the two graded courses")
+    parser.add_argument("--keep", action="store_true", help="keep the graded courses")
     args = parser.parse_args()
     weeks = args.weeks or source_assignments(ROOT)
     base = Path(tempfile.mkdtemp(prefix="grade-cohort-"))
     try:
-        sequential, parallel = base / "sequential", base / "parallel"
+        stock, sequential, parallel = base / "stock", base / "sequential", base / "parallel"
         sequential.mkdir()
         count = build(sequential, weeks, args.learners, args.seed)
         shutil.copytree(sequential, parallel)
+        shutil.copytree(sequential, stock)
+        stock_configuration(stock)
         print(
             f"cohort: {args.learners} learners x {', '.join(weeks)} = {count} notebooks",
             flush=True,
         )
+        runs = [
+            nbgrader_autograde("stock `nbgrader autograde`", stock, weeks),
+            nbgrader_autograde("`nbgrader autograde`, course config", sequential, weeks),
+        ]
+        for run in runs:
+            print(f"{run.label}: {run.seconds:7.1f} s", flush=True)
+        ours = autograder_grade(parallel, weeks, args.workers)
+        runs.append(ours)
+        print(f"{ours.label}: {ours.seconds:7.1f} s", flush=True)
 
-        nbgrader = shutil.which("nbgrader") or "nbgrader"
-        seq_seconds = 0.0
-        for week in weeks:
-            seconds, _ = timed([nbgrader, "autograde", week, "--force"], sequential)
-            seq_seconds += seconds
-        print(f"sequential `nbgrader autograde`: {seq_seconds:7.1f} s", flush=True)
-
-        command = [sys.executable, "-m", "autograder.cli.main", "grade"]
-        par_seconds, sampler = timed(
-            [*command, "--workers", str(args.workers), "--fresh", *weeks], parallel, sample=True
-        )
-        print(f"`autograder grade --workers {args.workers}`: {par_seconds:7.1f} s", flush=True)
-
-        expected, got = cells(sequential), cells(parallel)
-        same = expected == got
-        differing = sorted(k for k in set(expected) | set(got) if expected.get(k) != got.get(k))
+        expected = cells(sequential)
+        consistent = compare(expected, cells(parallel), sequential, base / "scratch")
+        trusting = cells(stock)
         print(
-            f"scores identical: {same} ({len(expected)} grade cells, "
-            f"{len({k[0] for k in expected})} learners)"
+            f"stock nbgrader scores {sum(trusting.get(k) != v for k, v in expected.items())} "
+            f"of {len(expected)} grade cells differently (it trusts the kernel's output)"
         )
-        unexplained = []
-        for key in differing[:10]:
-            runs = regrade(sequential, key, base / "scratch")
-            why = "its grade varies between sequential runs too" if len(set(runs)) > 1 else ""
-            print(
-                f"  differs: {key}: sequential {expected.get(key)} parallel {got.get(key)}; "
-                f"3 more sequential gradings: {runs} {why}"
-            )
-            if not why:
-                unexplained.append(key)
-        print(f"ratio sequential / parallel: {seq_seconds / par_seconds:.2f}")
-        print(
-            f"seconds per notebook: sequential {seq_seconds / count:.2f}, "
-            f"parallel {par_seconds / count:.2f} wall "
-            f"({par_seconds * args.workers / count:.2f} worker-seconds)"
-        )
-        workers = sorted(sampler.alone, key=lambda pid: -sampler.tree[pid])[: args.workers]
-        for pid in workers:
-            print(
-                f"peak memory of worker {pid}: {sampler.alone[pid]:.0f} MB alone, "
-                f"{sampler.tree[pid]:.0f} MB with its kernel and checker"
-            )
-        if unexplained or len(differing) > 10:
+        report(runs, ours, count, args.workers)
+        if not consistent:
             raise SystemExit(1)
     finally:
         if args.keep:
