@@ -11,6 +11,7 @@ exercises whose ``check()`` gives the learner the same messages the grader would
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -44,10 +45,35 @@ def compile_assignment(assignment: Assignment) -> dict[str, Any]:
 def dumps(data: dict[str, Any]) -> str:
     """Stable text: sorted keys, one exercise per line, so a change shows as its exercise."""
     head = {k: v for k, v in data.items() if k != "exercises"}
-    lines = [json.dumps(item, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-             for item in data["exercises"]]
+    lines = [
+        json.dumps(item, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        for item in data["exercises"]
+    ]
     body = json.dumps(head, sort_keys=True, ensure_ascii=False)[:-1]
     return body + ', "exercises": [\n' + ",\n".join(lines) + "\n]}\n"
+
+
+def equivalent(a: Any, b: Any, *, rel: float = 1e-9) -> bool:
+    """Same check data up to the last digits of floats.
+
+    Expected outputs are computed with numpy, whose last bits can differ between machines (BLAS
+    kernels, thread counts); every check compares with a tolerance far above ``rel``.
+    """
+    if isinstance(a, float) or isinstance(b, float):
+        return (
+            isinstance(a, int | float)
+            and isinstance(b, int | float)
+            and math.isclose(a, b, rel_tol=rel, abs_tol=1e-300)
+        )
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(equivalent(a[k], b[k], rel=rel) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(
+            equivalent(x, y, rel=rel) for x, y in zip(a, b, strict=True)
+        )
+    return a == b
 
 
 def write(assignment: Assignment, folder: Path) -> Path:

@@ -6,6 +6,7 @@ directory or ``--course``) and passed to whatever needs it.
 
 from __future__ import annotations
 
+import shutil
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,7 +56,9 @@ class Course:
                 raise CourseError(f"{root / SETTINGS_FILE} is not valid TOML: {error}") from None
         seeds = settings.get("grading", {}).get("hidden_seeds", [])
         if not isinstance(seeds, list) or not all(isinstance(s, int) for s in seeds):
-            raise CourseError(f"[grading] hidden_seeds in {SETTINGS_FILE} must be a list of integers")
+            raise CourseError(
+                f"[grading] hidden_seeds in {SETTINGS_FILE} must be a list of integers"
+            )
         store = root / "data" / "store.db"
         return cls(
             root=root,
@@ -63,6 +66,13 @@ class Course:
             store_path=store if store.is_file() else None,
             hidden_seeds=tuple(seeds),
         )
+
+
+def copy_configuration(source: Path, target: Path) -> None:
+    """nbgrader_config.py and course.toml, so a copy of the course grades exactly as it does."""
+    for name in (CONFIG_FILE, SETTINGS_FILE):
+        if (Path(source) / name).is_file():
+            shutil.copy2(Path(source) / name, Path(target) / name)
 
 
 def source_assignments(root: Path) -> list[str]:

@@ -100,6 +100,16 @@ def secret_lines(nb: NotebookNode, *, min_length: int = 12) -> set[str]:
     Solution regions, hidden tests and mark schemes, plus whole manually-graded answers;
     short or generic lines (``return x``) that also appear outside them are left out.
     """
+    secret, public = _split_lines(nb, min_length)
+    return secret - public
+
+
+def public_lines(nb: NotebookNode, *, min_length: int = 12) -> set[str]:
+    """Lines of a source notebook that learners see: everything outside the secret regions."""
+    return _split_lines(nb, min_length)[1]
+
+
+def _split_lines(nb: NotebookNode, min_length: int) -> tuple[set[str], set[str]]:
     secret, public = set(), set()
     for cell in nb.cells:
         meta = nbgrader_meta(cell)
@@ -110,7 +120,7 @@ def secret_lines(nb: NotebookNode, *, min_length: int = 12) -> set[str]:
             hidden_parts, outside = cell.source, ""
         secret.update(_lines(hidden_parts, min_length))
         public.update(_lines(outside, min_length))
-    return secret - public
+    return secret, public
 
 
 def _lines(text: str, min_length: int) -> set[str]:

@@ -69,10 +69,12 @@ def load(course: Course, assignment: str) -> Assignment:
         known = ", ".join(assignment_ids(course)) or "none"
         raise CourseError(f"{assignment} has no {KEY_FILE} in source/ (assignments: {known})")
     stamp = max(p.stat().st_mtime_ns for p in folder.glob("key*.py"))
+    # Checks read hidden data lazily from this course: hand it over on every load, cached or
+    # not, so grading a second course in one process never sees the first one's seeds.
+    context.provide(hidden_seeds=course.hidden_seeds, store=course.store_path)
     cached = _loaded.get((course.root, assignment))
     if cached and cached[0] == stamp:
         return cached[1]
-    context.provide(hidden_seeds=course.hidden_seeds, store=course.store_path)
     module = _exec_key(folder, assignment)
     loaded = _assignment(module, assignment, folder)
     _loaded[(course.root, assignment)] = (stamp, loaded)

@@ -1,7 +1,8 @@
 """Benchmark: one synthetic cohort graded by stock nbgrader, by nbgrader with the course's
-configuration, and by the parallel grader.
+configuration, by the parallel grader and, optionally, on a Dask cluster.
 
     python benchmarks/grade_cohort.py [--learners 40] [--workers 2] [--weeks week01 week02]
+                                      [--scheduler local:2 | --scheduler tcp://HOST:PORT]
 
 Builds a throwaway course with ``--learners`` learners handing in every week that exists
 (each exercise answered at random, seeded: the reference answer, an alternative correct or a
@@ -12,15 +13,22 @@ plausible wrong answer from the answer bank, or left blank), then grades identic
    verdicts are switched off): what an instructor would run without this course's grader;
 2. **course config**: the same ``nbgrader autograde`` with the course's nbgrader_config.py
    (confined kernel, trusted verdicts);
-3. ``autograder grade --workers N`` (long-lived worker processes, one gradebook writer).
+3. **pool**: ``autograder grade --workers N`` (long-lived worker processes, one gradebook
+   writer);
+4. **cluster**, only with ``--scheduler``: ``autograder grade --scheduler ...``, the same
+   grading on a Dask cluster (``local:N`` starts N single-threaded workers on this machine as
+   part of the timed run; a ``tcp://`` address uses a cluster already running).
 
-It checks that every grade cell of every learner scores the same in 2 and 3 (a cell that
-differs is graded three more times sequentially, to tell an answer that is itself random,
-such as an unseeded bootstrap, from a fault of the parallel grader), reports how many cells
+It checks that every grade cell of every learner scores the same in 3 (and 4) as in 2 (a cell
+that differs is graded three more times sequentially, to tell an answer that is itself
+random, such as an unseeded bootstrap, from a fault of the grader), reports how many cells
 stock nbgrader scores differently (it trusts what the kernel prints), then prints wall time
-of each, both ratios, seconds per notebook, and peak resident memory: of each run's whole
-process tree, and of each parallel worker (alone, and with the kernels and checkers it
-starts). Memory is sampled from /proc every 0.2 s, so very short peaks can be missed.
+of each run, the ratios (1 and 2 over 3; 2 over 4), seconds per notebook, and peak resident
+memory: of each run's whole process tree on this machine, and of each pool worker (alone, and
+with the kernels and checkers it starts). With ``--scheduler`` it also prints what the cluster
+adds per notebook over the pool, the part of it paid once per batch (starting or reaching the
+cluster, placing the course on its workers) and, for ``local:N``, the peak memory of each Dask
+worker. Memory is sampled from /proc every 0.2 s, so very short peaks can be missed.
 """
 
 from __future__ import annotations
@@ -41,12 +49,20 @@ sys.path.insert(0, str(ROOT))
 
 from autograder import cohort, notebooks  # noqa: E402
 from autograder.api.release import generate  # noqa: E402
-from autograder.course import CONFIG_FILE, source_assignments  # noqa: E402
+from autograder.course import (  # noqa: E402
+    CONFIG_FILE,
+    Course,
+    CourseError,
+    copy_configuration,
+    source_assignments,
+)
+
+LOCAL = "local:"  # as autograder.api.cluster.LOCAL (imported lazily: Dask is an extra)
 
 
 def build(course: Path, weeks: list[str], learners: int, seed: int) -> int:
     """Write the cohort into ``course``/submitted; returns the number of notebooks."""
-    shutil.copy2(ROOT / CONFIG_FILE, course / CONFIG_FILE)
+    copy_configuration(ROOT, course)
     shutil.copytree(ROOT / "source", course / "source")
     shutil.copytree(ROOT / cohort.ANSWER_BANK, course / cohort.ANSWER_BANK)
     generate(course, weeks)
@@ -209,37 +225,71 @@ def stock_configuration(course: Path) -> None:
         )
 
 
+def measure(label: str, course: Path, commands: list[list[str]]) -> Run:
+    """Run ``commands`` one after another in ``course`` as one timed run; its time is printed
+    at once, as each run takes minutes."""
+    run = Run(label)
+    for command in commands:
+        run.add(*timed(command, course))
+    print(f"{run.label}: {run.seconds:7.1f} s", flush=True)
+    return run
+
+
 def nbgrader_autograde(label: str, course: Path, weeks: list[str]) -> Run:
     """``nbgrader autograde WEEK`` for each week in turn, as an instructor would run it."""
-    run = Run(label)
     nbgrader = shutil.which("nbgrader") or "nbgrader"
-    for week in weeks:
-        run.add(*timed([nbgrader, "autograde", week, "--force"], course))
-    return run
+    return measure(label, course, [[nbgrader, "autograde", week, "--force"] for week in weeks])
 
 
-def autograder_grade(course: Path, weeks: list[str], workers: int) -> Run:
-    run = Run(f"autograder grade --workers {workers}")
-    command = [sys.executable, "-m", "autograder.cli.main", "grade"]
-    run.add(*timed([*command, "--workers", str(workers), "--fresh", *weeks], course))
-    return run
+def autograder_grade(course: Path, weeks: list[str], *options: str) -> Run:
+    """``autograder grade`` with ``options`` (``--workers N`` or ``--scheduler ...``)."""
+    command = [sys.executable, "-m", "autograder.cli.main", "grade", *options, "--fresh", *weeks]
+    return measure(f"autograder grade {' '.join(options)}", course, [command])
 
 
-def compare(expected: dict, got: dict, course: Path, scratch: Path) -> bool:
-    """Print whether the parallel grader scored every grade cell as sequential grading did;
-    False if some difference is not explained by an answer that is random itself."""
-    same = expected == got
+def cluster_workers(scheduler: str) -> int:
+    """How many submissions the cluster grades at once (the grader keeps one per worker)."""
+    if scheduler.startswith(LOCAL):
+        return int(scheduler[len(LOCAL) :])
+    from autograder.api.cluster import connect
+
+    with connect(scheduler) as client:
+        return len(client.nthreads())
+
+
+def cluster_setup(course: Path, scheduler: str, weeks: list[str]) -> float:
+    """Seconds to start (or reach) the cluster, place the course on it and let go: what a
+    batch pays once, whatever its size."""
+    from autograder.api.cluster import connect, placed
+    from autograder.api.pool import cleanup, prepare
+    from autograder.course import nbgrader_api
+
+    coursedir = nbgrader_api(course).coursedir
+    prepare(course, coursedir.db_url, coursedir.course_id)  # the pool pays this too: not timed
+    try:
+        start = time.perf_counter()
+        with connect(scheduler) as client, placed(client, Course.load(course), weeks):
+            pass
+        return time.perf_counter() - start
+    finally:
+        cleanup(course)
+
+
+def compare(sequential: Path, graded: Path, name: str, scratch: Path) -> bool:
+    """Print whether ``graded`` scored every cell as sequential nbgrader; False if a
+    difference is not explained by an answer whose grade varies between runs."""
+    expected, got = cells(sequential), cells(graded)
     differing = sorted(k for k in set(expected) | set(got) if expected.get(k) != got.get(k))
     print(
-        f"scores identical: {same} ({len(expected)} grade cells, "
+        f"{name} scores identical: {expected == got} ({len(expected)} grade cells, "
         f"{len({k[0] for k in expected})} learners)"
     )
     unexplained = []
     for key in differing[:10]:
-        runs = regrade(course, key, scratch)
+        runs = regrade(sequential, key, scratch)
         why = "its grade varies between sequential runs too" if len(set(runs)) > 1 else ""
         print(
-            f"  differs: {key}: sequential {expected.get(key)} parallel {got.get(key)}; "
+            f"  differs: {key}: sequential {expected.get(key)} {name} {got.get(key)}; "
             f"3 more sequential gradings: {runs} {why}"
         )
         if not why:
@@ -247,22 +297,65 @@ def compare(expected: dict, got: dict, course: Path, scratch: Path) -> bool:
     return not unexplained and len(differing) <= 10
 
 
-def report(runs: list[Run], ours: Run, count: int, workers: int) -> None:
+def report(
+    runs: list[Run], count: int, workers: int, distributed_workers: int, setup: float
+) -> None:
+    """``runs``: stock, course config, pool and, with ``--scheduler``, the cluster (of
+    ``distributed_workers`` workers, paying ``setup`` seconds once per batch)."""
+    stock, sequential, pool, *cluster = runs
+    distributed = cluster[0] if cluster else None
     for run in runs:
         print(
             f"{run.label:>40}: {run.seconds:7.1f} s, {run.seconds / count:5.2f} s/notebook, "
             f"peak memory {run.peak_mb:5.0f} MB"
         )
-    for run in runs:
-        if run is not ours:
-            print(f"ratio {run.label} / ours: {run.seconds / ours.seconds:.2f}")
-    print(f"parallel: {ours.seconds * workers / count:.2f} worker-seconds per notebook")
-    sampler = ours.sampler
+    for run in (stock, sequential):
+        print(f"ratio {run.label} / {pool.label}: {run.seconds / pool.seconds:.2f}")
+    if distributed:
+        print(
+            f"ratio {sequential.label} / {distributed.label}: "
+            f"{sequential.seconds / distributed.seconds:.2f}"
+        )
+    print(f"parallel: {pool.seconds * workers / count:.2f} worker-seconds per notebook")
+    if distributed:
+        added = distributed.seconds * distributed_workers - pool.seconds * workers
+        print(
+            f"distributed ({distributed_workers} workers): "
+            f"{distributed.seconds * distributed_workers / count:.2f} worker-seconds per notebook; "
+            f"the cluster adds {(distributed.seconds - pool.seconds) / count:+.2f} s wall per "
+            f"notebook over the pool ({added / count:+.2f} worker-seconds); "
+            f"once per batch it pays {setup:.1f} s to start or reach the cluster and "
+            f"place the course ({setup / count:.2f} s per notebook of this cohort)"
+        )
+    sampler = pool.sampler
     for pid in sorted(sampler.alone, key=lambda pid: -sampler.tree[pid])[:workers]:
         print(
             f"peak memory of worker {pid}: {sampler.alone[pid]:.0f} MB alone, "
             f"{sampler.tree[pid]:.0f} MB with its kernel and checker"
         )
+    if distributed and distributed.sampler.tree:  # local:N: nannies are the children
+        trees = sorted(distributed.sampler.tree.values(), reverse=True)[:distributed_workers]
+        print(
+            "peak memory of each local Dask worker (nanny, worker, kernel and checker): "
+            + ", ".join(f"{mb:.0f} MB" for mb in trees)
+        )
+
+
+def check_scheduler(parser: argparse.ArgumentParser, scheduler: str | None) -> None:
+    if scheduler is None:
+        return
+    if scheduler.startswith(LOCAL):
+        count = scheduler[len(LOCAL) :]
+        if not count.isdigit() or int(count) < 1:
+            parser.error(f"--scheduler {scheduler}: local:N needs a number of workers >= 1")
+    elif "://" not in scheduler:
+        parser.error(
+            f"--scheduler {scheduler}: give the scheduler's address (tcp://HOST:PORT) or local:N"
+        )
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        parser.error("--scheduler needs Dask: pip install 'ds-interview-loop[cluster]'")
 
 
 def main() -> None:
@@ -271,16 +364,32 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--weeks", nargs="*", default=None, help="default: every week in source/")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--scheduler",
+        default=None,
+        help="also grade on a Dask cluster: local:N (N workers here) or tcp://HOST:PORT",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the graded courses")
     args = parser.parse_args()
+    if args.workers < 1 or args.learners < 1:
+        parser.error("--workers and --learners need a number >= 1")
+    check_scheduler(parser, args.scheduler)
+    # a tcp:// cluster is reached before the long sequential run: a wrong address fails now
+    try:
+        distributed_workers = cluster_workers(args.scheduler) if args.scheduler else 0
+    except CourseError as error:
+        parser.error(str(error))
     weeks = args.weeks or source_assignments(ROOT)
     base = Path(tempfile.mkdtemp(prefix="grade-cohort-"))
     try:
         stock, sequential, parallel = base / "stock", base / "sequential", base / "parallel"
+        on_cluster = base / "distributed"
         sequential.mkdir()
         count = build(sequential, weeks, args.learners, args.seed)
         shutil.copytree(sequential, parallel)
         shutil.copytree(sequential, stock)
+        if args.scheduler:
+            shutil.copytree(sequential, on_cluster)
         stock_configuration(stock)
         print(
             f"cohort: {args.learners} learners x {', '.join(weeks)} = {count} notebooks",
@@ -289,21 +398,24 @@ def main() -> None:
         runs = [
             nbgrader_autograde("stock `nbgrader autograde`", stock, weeks),
             nbgrader_autograde("`nbgrader autograde`, course config", sequential, weeks),
+            autograder_grade(parallel, weeks, "--workers", str(args.workers)),
         ]
-        for run in runs:
-            print(f"{run.label}: {run.seconds:7.1f} s", flush=True)
-        ours = autograder_grade(parallel, weeks, args.workers)
-        runs.append(ours)
-        print(f"{ours.label}: {ours.seconds:7.1f} s", flush=True)
+        if args.scheduler:
+            runs.append(autograder_grade(on_cluster, weeks, "--scheduler", args.scheduler))
 
-        expected = cells(sequential)
-        consistent = compare(expected, cells(parallel), sequential, base / "scratch")
-        trusting = cells(stock)
+        # the reference is the course-config run: the pool and the cluster must grade exactly as
+        # it does, while stock nbgrader is expected to differ (it trusts the kernel's output)
+        scratch = base / "scratch"
+        consistent = compare(sequential, parallel, "parallel", scratch)
+        if args.scheduler:
+            consistent = compare(sequential, on_cluster, "distributed", scratch) and consistent
+        expected, trusting = cells(sequential), cells(stock)
         print(
             f"stock nbgrader scores {sum(trusting.get(k) != v for k, v in expected.items())} "
             f"of {len(expected)} grade cells differently (it trusts the kernel's output)"
         )
-        report(runs, ours, count, args.workers)
+        setup = cluster_setup(on_cluster, args.scheduler, weeks) if args.scheduler else 0.0
+        report(runs, count, args.workers, distributed_workers, setup)
         if not consistent:
             raise SystemExit(1)
     finally:

@@ -11,7 +11,7 @@ from pathlib import Path
 from autograder import cohort, notebooks
 from autograder.api.grade import GradeReport, grade
 from autograder.api.release import generate
-from autograder.course import CONFIG_FILE, Course, check_assignments
+from autograder.course import Course, check_assignments, copy_configuration
 
 LEARNERS = {
     "ada_full": "every exercise answered correctly",
@@ -74,7 +74,7 @@ def demo(
     wanted = check_assignments(course, assignments)
     workdir = Path(tempfile.mkdtemp(prefix="autograder-demo-"))
     try:
-        shutil.copy2(course / CONFIG_FILE, workdir / CONFIG_FILE)
+        copy_configuration(course, workdir)  # the hidden seeds too: hidden checks run
         shutil.copytree(course / "source", workdir / "source")
         if (course / cohort.ANSWER_BANK).is_dir():
             shutil.copytree(course / cohort.ANSWER_BANK, workdir / cohort.ANSWER_BANK)

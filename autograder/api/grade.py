@@ -23,7 +23,13 @@ from autograder.api.pool import (
     run_pool,
     taken_in,
 )
-from autograder.course import Course, CourseError, check_assignments, nbgrader_api
+from autograder.course import (
+    SETTINGS_FILE,
+    Course,
+    CourseError,
+    check_assignments,
+    nbgrader_api,
+)
 
 
 @dataclass
@@ -129,6 +135,12 @@ def grade(
         raise CourseError("grade with --workers or on a --scheduler, not both")
     config = Course.load(root)
     course = config.root
+    if not (course / SETTINGS_FILE).is_file():
+        # without it every hidden check would fail quietly, for every learner
+        raise CourseError(
+            f"no {SETTINGS_FILE} in {course}: hidden checks are built from its [grading] "
+            f"hidden_seeds (write `hidden_seeds = []` there if the course has no hidden data)"
+        )
     wanted = check_assignments(course, assignments)
     planned = []
     for assignment in wanted:

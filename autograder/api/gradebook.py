@@ -213,5 +213,3 @@ def gradebook_rows(course: Path, assignments: list[str], db_url: str | None = No
                             grade.needs_manual_grade
                         )
     return [rows[key] for key in sorted(rows)]
-
-

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import filecmp
+import json
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -10,11 +11,10 @@ from pathlib import Path
 
 from autograder import checkfile, notebooks, registry
 from autograder.course import (
-    CONFIG_FILE,
-    SETTINGS_FILE,
     Course,
     CourseError,
     check_assignments,
+    copy_configuration,
     nbgrader_api,
 )
 from autograder.exercises.base import CompileError
@@ -41,7 +41,9 @@ def protocol_problems(course: Course, assignment: str) -> list[str]:
         code = [c for c in nb.cells if c.cell_type == "code"]
         tests = [(notebooks.grade_id(c), c.source) for c in code if notebooks.is_test_cell(c)]
         others = [c.source for c in code if not notebooks.is_test_cell(c)]
-        problems += [f"source/{assignment}/{path.name}: {p}" for p in unparsed_test_cells(others, tests)]
+        problems += [
+            f"source/{assignment}/{path.name}: {p}" for p in unparsed_test_cells(others, tests)
+        ]
     return problems
 
 
@@ -89,9 +91,7 @@ def release(
     if check:
         with tempfile.TemporaryDirectory(prefix="release-check-") as scratch:
             copy = Path(scratch)
-            for name in (CONFIG_FILE, SETTINGS_FILE):
-                if (course.root / name).is_file():
-                    shutil.copy2(course.root / name, copy / name)
+            copy_configuration(course.root, copy)
             for assignment in wanted:
                 shutil.copytree(course.root / "source" / assignment, copy / "source" / assignment)
             # the copy compiles against the course's own store
@@ -118,9 +118,21 @@ def _differences(fresh: Path, committed: Path) -> list[str]:
             problems.append(f"{label} is missing")
         elif not (fresh / name).exists():
             problems.append(f"{label} has no source")
-        elif not filecmp.cmp(fresh / name, committed / name, shallow=False):
+        elif not _same(fresh / name, committed / name):
             problems.append(f"{label} differs from what source/ generates")
     return problems
+
+
+def _same(fresh: Path, committed: Path) -> bool:
+    if filecmp.cmp(fresh, committed, shallow=False):
+        return True
+    if fresh.name != checkfile.CHECK_FILE:
+        return False
+    try:
+        texts = fresh.read_text(encoding="utf-8"), committed.read_text(encoding="utf-8")
+        return checkfile.equivalent(*(json.loads(text) for text in texts))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return False
 
 
 def find_leaks(course: Path, assignments: list[str]) -> list[str]:

@@ -64,7 +64,9 @@ class Produces:
     def same(self, result: Any, output: Any) -> bool:
         try:
             if self.close is not None:
-                return describe_close(result, output, atol=self.close[0], rtol=self.close[1]) is None
+                return (
+                    describe_close(result, output, atol=self.close[0], rtol=self.close[1]) is None
+                )
             return describe_difference(result, output, tol=self.tol) is None
         except Exception:
             return False
@@ -321,6 +323,4 @@ class FunctionExercise(Exercise):
     @classmethod
     def _case_from(cls, item: dict[str, Any]) -> Case:
         expected = _NOT_GIVEN if item["expected"] is None else decode(item["expected"])
-        return Case(
-            decode(item["args"]), item["label"], _exception_type(item["raises"]), expected
-        )
+        return Case(decode(item["args"]), item["label"], _exception_type(item["raises"]), expected)

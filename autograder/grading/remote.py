@@ -198,9 +198,7 @@ class RemoteFunction(FunctionAnswer):
         return reply
 
     def banned_reference(self, banned: tuple[str, ...]) -> str | None:
-        return self.worker.request("banned_reference", name=self.name, banned=list(banned))[
-            "found"
-        ]
+        return self.worker.request("banned_reference", name=self.name, banned=list(banned))["found"]
 
 
 def function_code(cells: list[str], name: str):

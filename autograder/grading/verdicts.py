@@ -43,8 +43,12 @@ def _loaded_assignment(node: ast.AST) -> str | None:
     if not (isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords):
         return None
     func = node.func
-    named = (isinstance(func, ast.Attribute) and func.attr == "load"
-             and isinstance(func.value, ast.Name) and func.value.id == "autograder")
+    named = (
+        isinstance(func, ast.Attribute)
+        and func.attr == "load"
+        and isinstance(func.value, ast.Name)
+        and func.value.id == "autograder"
+    )
     named = named or (isinstance(func, ast.Name) and func.id == "load")
     argument = node.args[0]
     if named and isinstance(argument, ast.Constant) and isinstance(argument.value, str):

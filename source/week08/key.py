@@ -518,6 +518,11 @@ honest_cv_auc = NumericExercise(
     hidden=_ml_hidden,
     mistakes=(
         Mistake(
+            "that is accuracy; with a rare positive class report ROC AUC from the predicted "
+            "probabilities",
+            produces_close(functools.partial(_cv_score, metric="accuracy"), **_CV_TOL),
+        ),
+        Mistake(
             "the score is still the leaky one from the original code (features chosen on all "
             "rows, accuracy, plain KFold)",
             produces_close(
@@ -537,11 +542,6 @@ honest_cv_auc = NumericExercise(
             "the scaler is fitted on all rows before cross-validation: fit it inside each "
             "training fold too",
             produces_close(functools.partial(_cv_score, scale_outside=True), **_CV_TOL),
-        ),
-        Mistake(
-            "that is accuracy; with a rare positive class report ROC AUC from the predicted "
-            "probabilities",
-            produces_close(functools.partial(_cv_score, metric="accuracy"), **_CV_TOL),
         ),
         Mistake(
             "the folds are not stratified: use StratifiedKFold(n_splits=5, shuffle=True, "
@@ -742,6 +742,7 @@ def _move_hidden() -> tuple[Case, ...]:
         Case((year, year[-1]), "no move at all"),
         Case(([100.0, 103.0, 100.0, 97.0, 100.0], 103.0), "past moves exactly as large"),
         Case(([50.0, 60.0, 40.0], 41.0), "only two past changes"),
+        Case(([80.0, 100.0, 101.0, 65.0], 64.35), "a past move as large up to rounding"),
         Case(([100.0, 101.0], 104.0), "too little history", raises=ValueError),
         Case(([100.0, 0.0, 101.0, 99.0], 104.0), "a zero in the history", raises=ValueError),
     )

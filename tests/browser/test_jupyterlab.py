@@ -3,7 +3,8 @@
 JupyterLab runs on loopback (random port, no token) over a copy of a released notebook;
 Playwright drives Debian's chromium (its own browser download cannot work here). The test
 runs every cell and checks what a learner sees: a one-line self-check message, the practice
-timer widget, and nbgrader's Validate button reporting the failing checks; the learner's
+timer widget, and nbgrader's Validate button reporting the failing checks; in week 8, the
+mock loop's round timer (one box per round, its times saved in the notebook). The learner's
 server is configured by ``autograder learner-setup`` (no instructor tools). Screenshots of a
 failure are saved under ``browser-artifacts/``.
 
@@ -13,6 +14,7 @@ command, except under ``CI=true``, where a missing browser is a failure (.ci/run
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -26,6 +28,7 @@ from pathlib import Path
 
 import pytest
 
+from autograder import practice
 from autograder.learner_server import write_learner_config
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,14 +54,15 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    """A JupyterLab server over a learner folder holding the released week-1 folder."""
+    """A JupyterLab server over a learner folder holding released week-1 and week-8 folders."""
     if not os.path.exists(CHROMIUM):
         missing = "no Chromium found: install it with `apt-get install chromium` (Debian)"
         if os.environ.get("CI"):
             pytest.fail(f"{missing}; under CI the browser test must run")
         pytest.skip(missing)
     home = tmp_path_factory.mktemp("learner")
-    shutil.copytree(ROOT / "release" / "week01", home / "week01")  # what nbgrader's fetch gives
+    for week in ("week01", "week08"):  # what nbgrader's fetch gives
+        shutil.copytree(ROOT / "release" / week, home / week)
     shutil.copy2(ROOT / "nbgrader_config.py", home / "nbgrader_config.py")
     write_learner_config(home / ".jupyter")
     port = free_port()
@@ -99,7 +103,7 @@ def lab(tmp_path_factory):
                         f"JupyterLab did not start:\n{(home / 'lab.log').read_text()}"
                     ) from None
                 time.sleep(0.5)
-        yield url
+        yield url, home
     finally:
         stop(server)
         log.close()
@@ -152,6 +156,7 @@ def menu(page, top: str, item: str) -> None:
 
 
 def test_a_learner_runs_a_released_notebook_and_validates_it(lab, page):
+    lab, _ = lab
     page.goto(f"{lab}/lab/tree/week01/{NOTEBOOK}")
     page.locator(".jp-NotebookPanel .jp-Cell").first.wait_for()
     accept_kernel(page)
@@ -199,3 +204,44 @@ def test_a_learner_runs_a_released_notebook_and_validates_it(lab, page):
     assert (
         "missing column(s) manager_id" in text and "MONTHLY_REPORT_SQL is not defined yet" in text
     )
+
+
+def test_the_mock_loop_times_each_round_and_saves_the_times(lab, page):
+    url, home = lab
+    page.goto(f"{url}/lab/tree/week08/mock_loop.ipynb")
+    page.locator(".jp-NotebookPanel .jp-Cell").first.wait_for()
+    accept_kernel(page)
+    page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for()
+    # run the first cells one by one (Run All would scroll the timer out of the rendered window)
+    page.locator(".jp-NotebookPanel .jp-Cell").first.click()
+    for _ in range(4):  # the title, the set-up, the timer's instructions, the timer
+        page.keyboard.press("Shift+Enter")
+
+    # one box per round, each with its own time box, none started
+    timer = page.locator(".autograder-round-timer")
+    timer.wait_for()
+    rounds = timer.locator(".autograder-round")
+    assert rounds.count() == 6
+    coding = rounds.filter(has_text="1 · Coding")
+    assert "45 min" in coding.inner_text() and "not started" in coding.inner_text()
+
+    # Start runs that round's clock; starting the next round pauses it
+    coding.get_by_role("button", name="Start").click()
+    coding.filter(has_text="running").wait_for()
+    time.sleep(2)
+    statistics = rounds.filter(has_text="2 · Statistics")
+    statistics.get_by_role("button", name="Start").click()
+    statistics.filter(has_text="running").wait_for()
+    coding.filter(has_text="paused").wait_for()
+
+    # the times are saved in the notebook, where the debrief and the grader read them
+    path = home / "week08" / "mock_loop.ipynb"
+    before = path.stat().st_mtime_ns
+    page.locator(".jp-NotebookPanel .jp-Cell").first.click()
+    page.keyboard.press("Control+s")
+    deadline = time.monotonic() + 60
+    while path.stat().st_mtime_ns == before and time.monotonic() < deadline:
+        time.sleep(0.5)
+    recorded = practice.rounds_in(json.loads(path.read_text(encoding="utf-8")))
+    assert set(recorded) == {"1 · Coding", "2 · Statistics"}, recorded
+    assert recorded["1 · Coding"]["box"] == 45 * 60 and recorded["1 · Coding"]["used"] >= 1

@@ -7,6 +7,7 @@ import pytest
 from typer.testing import CliRunner
 
 from autograder.cli.main import app
+from autograder.course import copy_configuration
 
 ROOT = Path(__file__).resolve().parents[2]
 runner = CliRunner()
@@ -14,7 +15,7 @@ runner = CliRunner()
 
 @pytest.fixture
 def empty_course(tmp_path) -> Path:
-    shutil.copy2(ROOT / "nbgrader_config.py", tmp_path / "nbgrader_config.py")
+    copy_configuration(ROOT, tmp_path)
     shutil.copytree(ROOT / "source", tmp_path / "source")
     return tmp_path
 
@@ -66,8 +67,9 @@ def test_normalize_check_flags_a_notebook_with_outputs(tmp_path):
 
 
 def test_check_exits_nonzero_when_an_exercise_is_not_passing(tmp_path):
-    target = tmp_path / "python_fundamentals.ipynb"
+    target = tmp_path / "python_fundamentals.ipynb"  # the released folder, as fetched
     shutil.copy2(ROOT / "release" / "week01" / "python_fundamentals.ipynb", target)
+    shutil.copy2(ROOT / "release" / "week01" / "checks.json", tmp_path / "checks.json")
     result = runner.invoke(app, ["check", str(target)])
     assert result.exit_code == 1, result.output
     assert "not attempted" in result.output and "0/4 auto-graded exercises pass" in result.output
@@ -91,3 +93,10 @@ def test_grade_refuses_zero_workers(empty_course):
     result = runner.invoke(app, ["grade", "--root", str(empty_course), "--workers", "0"])
     assert result.exit_code == 2
     assert "--workers" in result.output
+
+
+def test_grade_refuses_a_course_without_its_hidden_seeds(empty_course):
+    (empty_course / "course.toml").unlink()
+    result = runner.invoke(app, ["grade", "--root", str(empty_course)])
+    assert result.exit_code == 2
+    assert "no course.toml" in result.output and "hidden_seeds" in result.output

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import importlib
-from pathlib import Path
-
 import pytest
 
-from autograder import cohort, notebooks
-from autograder.course import source_assignments
+from autograder import cohort, notebooks, registry
+from tests.keys import COURSE
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = COURSE.root
+WEEKS = registry.assignment_ids(COURSE)
 EXERCISES = [
-    (week, exercise)
-    for week in source_assignments(ROOT)
-    for exercise in importlib.import_module(f"autograder.exercises.{week}").EXERCISES
+    (week, exercise) for week in WEEKS for exercise in registry.load(COURSE, week).exercises
 ]
 
 
@@ -38,7 +34,7 @@ def test_hints_lead_without_giving_the_answer(week, exercise):
     assert len(quoted) <= len(lines) // 3, f"hints of {exercise.id} quote the answer: {quoted}"
 
 
-@pytest.mark.parametrize("week", source_assignments(ROOT))
+@pytest.mark.parametrize("week", WEEKS)
 def test_released_notebooks_tell_learners_how_to_ask_for_hints(week):
     for path in (ROOT / "release" / week).glob("*.ipynb"):
         text = "".join(c.source for c in notebooks.read(path).cells if c.cell_type == "markdown")

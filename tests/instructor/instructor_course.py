@@ -10,7 +10,7 @@ from nbgrader.api import Gradebook
 from autograder import cohort, notebooks
 from autograder.api.demo import build_cohort
 from autograder.api.release import generate
-from autograder.course import CONFIG_FILE
+from autograder.course import CONFIG_FILE, copy_configuration
 
 ROOT = Path(__file__).resolve().parents[2]
 WEEK = "week01"
@@ -19,7 +19,7 @@ WEEK = "week01"
 def new_course(base: Path, weeks: tuple[str, ...] = (WEEK,), extra_config: str = "") -> Path:
     """source/ copied, release/ generated (which fills the gradebook's structure), no learners."""
     base.mkdir(parents=True)
-    shutil.copy2(ROOT / CONFIG_FILE, base / CONFIG_FILE)
+    copy_configuration(ROOT, base)
     if extra_config:
         with (base / CONFIG_FILE).open("a", encoding="utf-8") as config:
             config.write("\n" + extra_config + "\n")

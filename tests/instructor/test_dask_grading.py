@@ -2,9 +2,10 @@
 processes on loopback give exactly the grades of sequential grading, cell by cell.
 
 The cohort is small but mixed: honest, partial, wrong, a notebook that is not JSON, and a
-notebook whose code kills its own kernel. Workers then fail in two ways: one is killed with
-SIGKILL (with its nanny and kernels) while it grades, and one submission takes down every
-worker that grades it.
+notebook whose code kills its own kernel. The cluster is the local recipe of
+docs/grading-at-scale.md, whose ``autograder grade --scheduler`` command is run too. Workers
+then fail in two ways: one is killed with SIGKILL (with its nanny and kernels) while it
+grades, and one submission takes down every worker that grades it.
 """
 
 from __future__ import annotations
@@ -34,8 +35,10 @@ from autograder.api.grade import grade
 pytestmark = pytest.mark.pipeline
 
 DASK = str(Path(sys.executable).with_name("dask"))
+AUTOGRADER = str(Path(sys.executable).with_name("autograder"))
 LEARNERS = ("ada_full", "ben_partial", "dee_wrong", "kim_exits", "zed_broken")
 CRASHER = "una_crash"
+BY_COMMAND = ("ada_full", "zed_broken")  # graded by the documented command line
 
 
 def cohort(course: Path) -> None:
@@ -118,15 +121,27 @@ def sequential(pristine):
 
 @pytest.fixture(scope="module")
 def on_cluster(pristine, sequential):
+    """The API and, on the same cluster, ``autograder grade --scheduler ADDRESS WEEK``."""
     course = copy_of(pristine, pristine.parent / "cluster")
+    by_command = copy_of(pristine, pristine.parent / "command")
+    for learner in set(LEARNERS) - set(BY_COMMAND):
+        shutil.rmtree(by_command / "submitted" / learner)
     seen = []
     with loopback_cluster(pristine.parent / "dask") as (address, _, _):
         report = grade(root=course, assignments=[WEEK], scheduler=address, on_graded=seen.append)
-    return course, report, seen
+        command = subprocess.run(
+            [AUTOGRADER, "grade", "--scheduler", address, WEEK],
+            cwd=by_command,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
+    return course, report, seen, (by_command, command)
 
 
 def test_a_dask_cluster_grades_every_cell_as_sequential_grading(sequential, on_cluster):
-    (expected_course, expected), (course, report, _) = sequential, on_cluster
+    (expected_course, expected), (course, report, _, _) = sequential, on_cluster
     cells = gradebook_cells(expected_course)
     assert {key[0] for key in cells} == set(LEARNERS)
     assert gradebook_cells(course) == cells
@@ -141,7 +156,7 @@ def test_a_dask_cluster_grades_every_cell_as_sequential_grading(sequential, on_c
 
 
 def test_graded_notebooks_come_back_to_the_course(sequential, on_cluster):
-    (expected_course, _), (course, _, _) = sequential, on_cluster
+    (expected_course, _), (course, _, _, _) = sequential, on_cluster
 
     def graded(root: Path) -> list[Path]:
         return sorted(p.relative_to(root) for p in (root / "autograded").rglob("*") if p.is_file())
@@ -154,9 +169,21 @@ def test_graded_notebooks_come_back_to_the_course(sequential, on_cluster):
 
 
 def test_progress_counts_every_learner_once(on_cluster):
-    _, report, seen = on_cluster
+    _, report, seen, _ = on_cluster
     assert [p.done for p in seen] == list(range(len(LEARNERS) + 1))
     assert sorted(report.graded) == sorted((learner, WEEK) for learner in LEARNERS)
+
+
+def test_the_documented_command_grades_on_the_cluster(sequential, on_cluster):
+    """docs/grading-at-scale.md's ``autograder grade --scheduler tcp://...`` from the course."""
+    (expected_course, _), (_, _, _, (course, command)) = sequential, on_cluster
+    output = command.stdout + command.stderr
+    assert command.returncode == 1, output  # zed_broken's notebook is not JSON
+    assert f"failed {WEEK} of zed_broken" in " ".join(output.split())
+    assert "grades written to" in output and (course / "grades.csv").is_file()
+    expected = {k: v for k, v in gradebook_cells(expected_course).items() if k[0] in BY_COMMAND}
+    assert gradebook_cells(course) == expected
+    assert integrity(course) == "ok"
 
 
 @pytest.fixture(scope="module")

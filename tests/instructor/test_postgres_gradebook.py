@@ -24,6 +24,7 @@ from autograder.api.grade import grade
 
 pytestmark = pytest.mark.pipeline
 
+
 @pytest.fixture(scope="module")
 def server():
     """A PostgreSQL server URL: the configured one, or a private one from pgserver."""

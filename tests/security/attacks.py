@@ -333,12 +333,14 @@ def corpus(network_port: int) -> list[Attack]:
         ),
         Attack(
             "read_hidden_checks",
-            "calls the reference answer inside the installed checks",
+            "loads the answer key from the course and calls its reference",
             answer(
                 "sample_variance",
-                "from autograder.exercises import week01\n\n"
+                "from autograder import registry\n"
+                "from autograder.course import Course\n\n"
+                f"key = registry.load(Course.load('{COURSE}'), 'week01')\n\n"
                 "def sample_variance(values):\n"
-                "    return week01.sample_variance.reference(values)\n",
+                "    return key.exercise('sample_variance').reference(values)\n",
             ),
             expected={"sample_variance": 0},
         ),

@@ -19,7 +19,7 @@ from attacks import FULL, NOTEBOOK, corpus, expected_scores
 from autograder import cohort, notebooks
 from autograder.api.grade import grade
 from autograder.api.release import generate
-from autograder.course import CONFIG_FILE
+from autograder.course import CONFIG_FILE, copy_configuration
 from tests.keys import COURSE
 
 pytestmark = pytest.mark.pipeline
@@ -69,7 +69,7 @@ class Listener:
 
 def new_course(base: Path) -> Path:
     base.mkdir(parents=True)
-    shutil.copy2(ROOT / CONFIG_FILE, base / CONFIG_FILE)
+    copy_configuration(ROOT, base)
     with (base / CONFIG_FILE).open("a", encoding="utf-8") as config:
         config.write(FAST_LIMITS)
     shutil.copytree(ROOT / "source", base / "source")
