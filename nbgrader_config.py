@@ -40,7 +40,13 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
+# A notebook may run deadline_multiplier times as long as its model solution (measured once
+# per version, cached in .grading/), at least deadline_floor and at most notebook_timeout
+# seconds; a kernel that stops answering fails its remaining cells at once.
 c.ConfinedExecute.notebook_timeout = 600
+c.ConfinedExecute.deadline_floor = 30
+c.ConfinedExecute.deadline_multiplier = 10
+c.ConfinedExecute.course_root = COURSE_ROOT
 c.ConfinedExecute.max_output_bytes = 1_000_000
 c.ConfinedKernelManager.course_root = COURSE_ROOT
 c.TrustedVerdicts.course_root = COURSE_ROOT

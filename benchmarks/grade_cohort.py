@@ -1,28 +1,34 @@
-"""Benchmark: a synthetic cohort graded by plain sequential nbgrader and by the parallel grader.
+"""Benchmark: one synthetic cohort graded by stock nbgrader, by nbgrader with the course's
+configuration, by the parallel grader and, optionally, on a Dask cluster.
 
     python benchmarks/grade_cohort.py [--learners 40] [--workers 2] [--weeks week01 week02]
                                       [--scheduler local:2 | --scheduler tcp://HOST:PORT]
 
 Builds a throwaway course with ``--learners`` learners handing in every week that exists
 (each exercise answered at random, seeded: the reference answer, an alternative correct or a
-plausible wrong answer from the answer bank, or left blank), then grades two identical
-copies:
+plausible wrong answer from the answer bank, or left blank), then grades identical copies:
 
-1. ``nbgrader autograde WEEK`` for each week, one after another (stock nbgrader, one
-   process, submissions in turn; the course's nbgrader_config.py applies);
-2. ``autograder grade --workers N`` (long-lived worker processes, one gradebook writer);
-3. with ``--scheduler``, also ``autograder grade --scheduler ...`` on a third copy: the same
+1. **stock**: ``nbgrader autograde WEEK`` for each week, one after another, with nbgrader's
+   own default autograde steps and kernel manager (the course's ConfinedExecute and trusted
+   verdicts are switched off): what an instructor would run without this course's grader;
+2. **course config**: the same ``nbgrader autograde`` with the course's nbgrader_config.py
+   (confined kernel, trusted verdicts);
+3. **pool**: ``autograder grade --workers N`` (long-lived worker processes, one gradebook
+   writer);
+4. **cluster**, only with ``--scheduler``: ``autograder grade --scheduler ...``, the same
    grading on a Dask cluster (``local:N`` starts N single-threaded workers on this machine as
    part of the timed run; a ``tcp://`` address uses a cluster already running).
 
-It checks that every grade cell of every learner scores the same in each grader's gradebook
-as in sequential nbgrader's (a cell that differs is graded three more times sequentially, to
-tell an answer that is itself random, such as an unseeded bootstrap, from a fault of the
-grader), then prints wall time of each, the ratios, seconds per notebook, and the peak
-resident memory of each worker process (alone, and with the kernels and checkers it starts).
-With ``--scheduler`` it also prints what the cluster adds per notebook over the pool, and the
-part of it paid once per batch (starting or reaching the cluster, placing the course on its
-workers). Memory is sampled from /proc every 0.2 s, so very short peaks can be missed.
+It checks that every grade cell of every learner scores the same in 3 (and 4) as in 2 (a cell
+that differs is graded three more times sequentially, to tell an answer that is itself
+random, such as an unseeded bootstrap, from a fault of the grader), reports how many cells
+stock nbgrader scores differently (it trusts what the kernel prints), then prints wall time
+of each run, the ratios (1 and 2 over 3; 2 over 4), seconds per notebook, and peak resident
+memory: of each run's whole process tree on this machine, and of each pool worker (alone, and
+with the kernels and checkers it starts). With ``--scheduler`` it also prints what the cluster
+adds per notebook over the pool, the part of it paid once per batch (starting or reaching the
+cluster, placing the course on its workers) and, for ``local:N``, the peak memory of each Dask
+worker. Memory is sampled from /proc every 0.2 s, so very short peaks can be missed.
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,6 +50,7 @@ sys.path.insert(0, str(ROOT))
 from autograder import cohort, notebooks  # noqa: E402
 from autograder.api.release import generate  # noqa: E402
 from autograder.course import (  # noqa: E402
+    CONFIG_FILE,
     Course,
     CourseError,
     copy_configuration,
@@ -118,10 +126,12 @@ def regrade(course: Path, key: tuple, scratch: Path, times: int = 3) -> list:
 
 
 class MemorySampler:
-    """Peak RSS of each direct child of ``pid`` (a worker), alone and with its descendants."""
+    """Peak RSS of the tree under ``pid``; and of each direct child (a worker), alone and with
+    its descendants."""
 
     def __init__(self, pid: int):
         self.pid, self.alone, self.tree = pid, {}, {}
+        self.total = 0.0  # peak of the whole tree, ``pid`` included
         self.running = True
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
@@ -146,17 +156,23 @@ class MemorySampler:
             pass
         return 0.0
 
+    def _subtree(self, pid: int) -> float:
+        total, todo = self._rss_mb(pid), self._children(pid)
+        while todo:
+            child = todo.pop()
+            total += self._rss_mb(child)
+            todo += self._children(child)
+        return total
+
     def _run(self):
         while self.running:
+            everything = self._rss_mb(self.pid)
             for child in self._children(self.pid):
-                alone = self._rss_mb(child)
-                total, todo = alone, self._children(child)
-                while todo:
-                    grandchild = todo.pop()
-                    total += self._rss_mb(grandchild)
-                    todo += self._children(grandchild)
+                alone, tree = self._rss_mb(child), self._subtree(child)
+                everything += tree
                 self.alone[child] = max(self.alone.get(child, 0.0), alone)
-                self.tree[child] = max(self.tree.get(child, 0.0), total)
+                self.tree[child] = max(self.tree.get(child, 0.0), tree)
+            self.total = max(self.total, everything)
             time.sleep(0.2)
 
     def stop(self):
@@ -164,7 +180,20 @@ class MemorySampler:
         self.thread.join()
 
 
-def timed(command: list[str], cwd: Path, sample: bool = False):
+@dataclass
+class Run:
+    label: str
+    seconds: float = 0.0
+    peak_mb: float = 0.0  # the largest process tree seen (one week at a time for nbgrader)
+    sampler: MemorySampler | None = None
+
+    def add(self, seconds: float, sampler: MemorySampler) -> None:
+        self.seconds += seconds
+        self.peak_mb = max(self.peak_mb, sampler.total)
+        self.sampler = sampler
+
+
+def timed(command: list[str], cwd: Path) -> tuple[float, MemorySampler]:
     start = time.perf_counter()
     process = subprocess.Popen(
         command,
@@ -173,14 +202,49 @@ def timed(command: list[str], cwd: Path, sample: bool = False):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    sampler = MemorySampler(process.pid) if sample else None
+    sampler = MemorySampler(process.pid)
     _, err = process.communicate()
     seconds = time.perf_counter() - start
-    if sampler:
-        sampler.stop()
+    sampler.stop()
     if process.returncode not in (0, 1):  # 1: some learner failed, reported in the gradebook
         raise SystemExit(f"{' '.join(command)} failed:\n{err.decode()[-3000:]}")
     return seconds, sampler
+
+
+def stock_configuration(course: Path) -> None:
+    """Make ``course`` grade as stock nbgrader: its default autograde steps (plain Execute with
+    its default kernel manager), none of the course's confined kernel or trusted verdicts."""
+    from nbgrader.converters import Autograde
+
+    steps = [
+        f"{step.__module__}.{step.__name__}" for step in Autograde.autograde_preprocessors.default()
+    ]
+    with (course / CONFIG_FILE).open("a", encoding="utf-8") as config:
+        config.write(
+            f"\n# Benchmark baseline: stock nbgrader.\nc.Autograde.autograde_preprocessors = {steps!r}\n"
+        )
+
+
+def measure(label: str, course: Path, commands: list[list[str]]) -> Run:
+    """Run ``commands`` one after another in ``course`` as one timed run; its time is printed
+    at once, as each run takes minutes."""
+    run = Run(label)
+    for command in commands:
+        run.add(*timed(command, course))
+    print(f"{run.label}: {run.seconds:7.1f} s", flush=True)
+    return run
+
+
+def nbgrader_autograde(label: str, course: Path, weeks: list[str]) -> Run:
+    """``nbgrader autograde WEEK`` for each week in turn, as an instructor would run it."""
+    nbgrader = shutil.which("nbgrader") or "nbgrader"
+    return measure(label, course, [[nbgrader, "autograde", week, "--force"] for week in weeks])
+
+
+def autograder_grade(course: Path, weeks: list[str], *options: str) -> Run:
+    """``autograder grade`` with ``options`` (``--workers N`` or ``--scheduler ...``)."""
+    command = [sys.executable, "-m", "autograder.cli.main", "grade", *options, "--fresh", *weeks]
+    return measure(f"autograder grade {' '.join(options)}", course, [command])
 
 
 def cluster_workers(scheduler: str) -> int:
@@ -233,6 +297,50 @@ def compare(sequential: Path, graded: Path, name: str, scratch: Path) -> bool:
     return not unexplained and len(differing) <= 10
 
 
+def report(
+    runs: list[Run], count: int, workers: int, distributed_workers: int, setup: float
+) -> None:
+    """``runs``: stock, course config, pool and, with ``--scheduler``, the cluster (of
+    ``distributed_workers`` workers, paying ``setup`` seconds once per batch)."""
+    stock, sequential, pool, *cluster = runs
+    distributed = cluster[0] if cluster else None
+    for run in runs:
+        print(
+            f"{run.label:>40}: {run.seconds:7.1f} s, {run.seconds / count:5.2f} s/notebook, "
+            f"peak memory {run.peak_mb:5.0f} MB"
+        )
+    for run in (stock, sequential):
+        print(f"ratio {run.label} / {pool.label}: {run.seconds / pool.seconds:.2f}")
+    if distributed:
+        print(
+            f"ratio {sequential.label} / {distributed.label}: "
+            f"{sequential.seconds / distributed.seconds:.2f}"
+        )
+    print(f"parallel: {pool.seconds * workers / count:.2f} worker-seconds per notebook")
+    if distributed:
+        added = distributed.seconds * distributed_workers - pool.seconds * workers
+        print(
+            f"distributed ({distributed_workers} workers): "
+            f"{distributed.seconds * distributed_workers / count:.2f} worker-seconds per notebook; "
+            f"the cluster adds {(distributed.seconds - pool.seconds) / count:+.2f} s wall per "
+            f"notebook over the pool ({added / count:+.2f} worker-seconds); "
+            f"once per batch it pays {setup:.1f} s to start or reach the cluster and "
+            f"place the course ({setup / count:.2f} s per notebook of this cohort)"
+        )
+    sampler = pool.sampler
+    for pid in sorted(sampler.alone, key=lambda pid: -sampler.tree[pid])[:workers]:
+        print(
+            f"peak memory of worker {pid}: {sampler.alone[pid]:.0f} MB alone, "
+            f"{sampler.tree[pid]:.0f} MB with its kernel and checker"
+        )
+    if distributed and distributed.sampler.tree:  # local:N: nannies are the children
+        trees = sorted(distributed.sampler.tree.values(), reverse=True)[:distributed_workers]
+        print(
+            "peak memory of each local Dask worker (nanny, worker, kernel and checker): "
+            + ", ".join(f"{mb:.0f} MB" for mb in trees)
+        )
+
+
 def check_scheduler(parser: argparse.ArgumentParser, scheduler: str | None) -> None:
     if scheduler is None:
         return
@@ -274,83 +382,41 @@ def main() -> None:
     weeks = args.weeks or source_assignments(ROOT)
     base = Path(tempfile.mkdtemp(prefix="grade-cohort-"))
     try:
-        sequential, parallel = base / "sequential", base / "parallel"
+        stock, sequential, parallel = base / "stock", base / "sequential", base / "parallel"
         on_cluster = base / "distributed"
         sequential.mkdir()
         count = build(sequential, weeks, args.learners, args.seed)
         shutil.copytree(sequential, parallel)
+        shutil.copytree(sequential, stock)
         if args.scheduler:
             shutil.copytree(sequential, on_cluster)
+        stock_configuration(stock)
         print(
             f"cohort: {args.learners} learners x {', '.join(weeks)} = {count} notebooks",
             flush=True,
         )
-
-        nbgrader = shutil.which("nbgrader") or "nbgrader"
-        seq_seconds = 0.0
-        for week in weeks:
-            seconds, _ = timed([nbgrader, "autograde", week, "--force"], sequential)
-            seq_seconds += seconds
-        print(f"sequential `nbgrader autograde`: {seq_seconds:7.1f} s", flush=True)
-
-        command = [sys.executable, "-m", "autograder.cli.main", "grade"]
-        par_seconds, sampler = timed(
-            [*command, "--workers", str(args.workers), "--fresh", *weeks], parallel, sample=True
-        )
-        print(f"`autograder grade --workers {args.workers}`: {par_seconds:7.1f} s", flush=True)
-        dist_seconds, cluster_sampler = 0.0, None
+        runs = [
+            nbgrader_autograde("stock `nbgrader autograde`", stock, weeks),
+            nbgrader_autograde("`nbgrader autograde`, course config", sequential, weeks),
+            autograder_grade(parallel, weeks, "--workers", str(args.workers)),
+        ]
         if args.scheduler:
-            dist_seconds, cluster_sampler = timed(
-                [*command, "--scheduler", args.scheduler, "--fresh", *weeks],
-                on_cluster,
-                sample=True,
-            )
-            print(
-                f"`autograder grade --scheduler {args.scheduler}` "
-                f"({distributed_workers} workers): {dist_seconds:7.1f} s",
-                flush=True,
-            )
+            runs.append(autograder_grade(on_cluster, weeks, "--scheduler", args.scheduler))
 
+        # the reference is the course-config run: the pool and the cluster must grade exactly as
+        # it does, while stock nbgrader is expected to differ (it trusts the kernel's output)
         scratch = base / "scratch"
-        ok = compare(sequential, parallel, "parallel", scratch)
+        consistent = compare(sequential, parallel, "parallel", scratch)
         if args.scheduler:
-            ok = compare(sequential, on_cluster, "distributed", scratch) and ok
-        print(f"ratio sequential / parallel: {seq_seconds / par_seconds:.2f}")
-        if args.scheduler:
-            print(f"ratio sequential / distributed: {seq_seconds / dist_seconds:.2f}")
+            consistent = compare(sequential, on_cluster, "distributed", scratch) and consistent
+        expected, trusting = cells(sequential), cells(stock)
         print(
-            f"seconds per notebook: sequential {seq_seconds / count:.2f}, "
-            f"parallel {par_seconds / count:.2f} wall "
-            f"({par_seconds * args.workers / count:.2f} worker-seconds)"
-            + (
-                f", distributed {dist_seconds / count:.2f} wall "
-                f"({dist_seconds * distributed_workers / count:.2f} worker-seconds)"
-                if args.scheduler
-                else ""
-            )
+            f"stock nbgrader scores {sum(trusting.get(k) != v for k, v in expected.items())} "
+            f"of {len(expected)} grade cells differently (it trusts the kernel's output)"
         )
-        if args.scheduler:
-            setup = cluster_setup(on_cluster, args.scheduler, weeks)
-            added = dist_seconds * distributed_workers - par_seconds * args.workers
-            print(
-                f"the cluster adds {(dist_seconds - par_seconds) / count:+.2f} s wall per "
-                f"notebook over the pool ({added / count:+.2f} worker-seconds); "
-                f"once per batch it pays {setup:.1f} s to start or reach the cluster and "
-                f"place the course ({setup / count:.2f} s per notebook of this cohort)"
-            )
-        workers = sorted(sampler.alone, key=lambda pid: -sampler.tree[pid])[: args.workers]
-        for pid in workers:
-            print(
-                f"peak memory of worker {pid}: {sampler.alone[pid]:.0f} MB alone, "
-                f"{sampler.tree[pid]:.0f} MB with its kernel and checker"
-            )
-        if cluster_sampler and cluster_sampler.tree:  # local:N: nannies are the children
-            trees = sorted(cluster_sampler.tree.values(), reverse=True)[:distributed_workers]
-            print(
-                "peak memory of each local Dask worker (nanny, worker, kernel and checker): "
-                + ", ".join(f"{mb:.0f} MB" for mb in trees)
-            )
-        if not ok:
+        setup = cluster_setup(on_cluster, args.scheduler, weeks) if args.scheduler else 0.0
+        report(runs, count, args.workers, distributed_workers, setup)
+        if not consistent:
             raise SystemExit(1)
     finally:
         if args.keep:

@@ -7,17 +7,21 @@ see are the course root and the checkout the package came from.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from pathlib import Path
 
+import nbformat
 from jupyter_client.manager import AsyncKernelManager
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbclient.util import ensure_async
 from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute
-from traitlets import Integer, Unicode
+from traitlets import Float, Integer, Unicode
 
 from autograder.grading.confine import Limits, confined_command
+from autograder.grading.deadline import notebook_deadline, solution_seconds
 
 
 class ConfinedKernelManager(AsyncKernelManager):
@@ -52,14 +56,38 @@ def _died(message: str) -> NotebookNode:
     )
 
 
+class KernelWedged(DeadKernelError):
+    """The kernel is alive but no longer answers requests; the message says how it showed."""
+
+
 class ConfinedExecute(Execute):
-    """Execute with a whole-notebook deadline and a byte cap on everything a notebook prints."""
+    """Execute with a whole-notebook deadline, a byte cap on everything a notebook prints,
+    and a watch for a kernel that stopped answering."""
 
     notebook_timeout = Integer(
-        600, help="seconds the whole notebook may run; later cells get what is left"
+        600,
+        help="the most seconds a notebook may run (later cells get what is left); also the "
+        "deadline when the model solution cannot be measured",
+    ).tag(config=True)
+    deadline_floor = Integer(
+        30, help="a notebook may always run this many seconds, however fast its model solution"
+    ).tag(config=True)
+    deadline_multiplier = Float(
+        10.0, help="a notebook may run this many times as long as its model solution did"
+    ).tag(config=True)
+    course_root = Unicode(
+        "", help="the course folder, whose source/ holds the model solutions"
     ).tag(config=True)
     max_output_bytes = Integer(
         1_000_000, help="bytes of output kept per notebook; the rest is dropped"
+    ).tag(config=True)
+    reply_grace = Float(
+        3.0, help="seconds a kernel that reported idle may take to send its execute reply"
+    ).tag(config=True)
+    stall_timeout = Float(
+        10.0,
+        help="seconds a kernel may take to start on a request, or go without a heartbeat, "
+        "before it counts as wedged",
     ).tag(config=True)
 
     def __init__(self, *args, **kwargs):
@@ -67,19 +95,49 @@ class ConfinedExecute(Execute):
         super().__init__(*args, **kwargs)
 
     def preprocess(self, nb, resources=None, km=None):
-        self._deadline = time.monotonic() + self.notebook_timeout
+        self._deadline = time.monotonic() + self._notebook_seconds(resources or {})
         self._output_bytes = 0
         self._truncated: set[int] = set()
         self._dead = False
+        self._acknowledged: str | None = None  # the last request the kernel published for
         return super().preprocess(nb, resources, km)
 
+    def _notebook_seconds(self, resources: dict) -> float:
+        """This notebook's deadline, derived from its model solution's run time."""
+        graded = resources.get("nbgrader", {})
+        assignment, notebook = graded.get("assignment"), graded.get("notebook")
+        if not (self.course_root and assignment and notebook):
+            return self.notebook_timeout  # the model solution itself, or no course to ask
+        solution = solution_seconds(
+            Path(self.course_root), assignment, notebook + ".ipynb", self._run_solution
+        )
+        return notebook_deadline(
+            solution,
+            floor=self.deadline_floor,
+            multiplier=self.deadline_multiplier,
+            ceiling=self.notebook_timeout,
+        )
+
+    def _run_solution(self, path: Path) -> None:
+        runner = ConfinedExecute(config=self.config, kernel_manager_class=self.kernel_manager_class)
+        runner.log = self.log
+        nb = nbformat.read(path, as_version=4)
+        runner.preprocess(nb, {"metadata": {"path": str(path.parent)}})
+
     def preprocess_cell(self, cell, resources, index):
-        """A kernel that dies or hangs fails its cell and the ones after it; grading goes on."""
+        """A kernel that dies, hangs or stops answering fails its cell and the ones after it;
+        grading goes on."""
         if cell.cell_type == "code" and self._dead:
             cell.outputs = [_died("an earlier cell stopped the kernel; this cell did not run")]
             return cell, resources
         try:
             return super().preprocess_cell(cell, resources, index)
+        except KernelWedged as wedged:
+            self._dead = True
+            cell.outputs = [
+                _died(f"the kernel stopped answering ({wedged}); its later cells did not run")
+            ]
+            return cell, resources
         except DeadKernelError:
             self._dead = True
             cell.outputs = [_died("the kernel stopped while running this cell (exit or crash)")]
@@ -88,6 +146,55 @@ class ConfinedExecute(Execute):
             self._dead = True
             cell.outputs = [_died("the kernel stopped answering while running this cell")]
             return cell, resources
+
+    def process_message(self, msg, cell, cell_index):
+        self._acknowledged = msg.get("parent_header", {}).get("msg_id")
+        return super().process_message(msg, cell, cell_index)
+
+    async def _async_poll_for_reply(
+        self, msg_id, cell, timeout, task_poll_output_msg, task_poll_kernel_alive
+    ):
+        """nbclient's wait for the execute reply, raced against a watch for a wedged kernel."""
+        reply = asyncio.ensure_future(
+            super()._async_poll_for_reply(
+                msg_id, cell, timeout, task_poll_output_msg, task_poll_kernel_alive
+            )
+        )
+        watch = asyncio.ensure_future(self._watch(msg_id, task_poll_output_msg))
+        await asyncio.wait({reply, watch}, return_when=asyncio.FIRST_COMPLETED)
+        if reply.done():
+            watch.cancel()
+            return reply.result()
+        reply.cancel()
+        task_poll_kernel_alive.cancel()
+        # A kernel that no longer answers would also ignore a polite shutdown request.
+        await ensure_async(self.km.shutdown_kernel(now=True))
+        raise KernelWedged(watch.result())
+
+    async def _watch(self, msg_id: str, output_done: asyncio.Future) -> str:
+        """Returns (why) once the kernel shows it will not answer this request.
+
+        A healthy kernel publishes "busy" as soon as it takes a request, sends its reply
+        before or just after "idle", and its heartbeat (a thread of its own, which even a
+        busy cell does not stop) always echoes. Learner code can break the first two by
+        patching the kernel's handlers, the third by stopping its process.
+        """
+        started, idle_since, silent_since = time.monotonic(), None, None
+        while True:
+            await asyncio.sleep(0.25)
+            now = time.monotonic()
+            if output_done.done() and not output_done.cancelled():
+                idle_since = idle_since or now
+                if now - idle_since > self.reply_grace:
+                    return "it went idle without replying"
+            elif self._acknowledged != msg_id and now - started > self.stall_timeout:
+                return f"it did not take up the cell within {self.stall_timeout:.0f} s"
+            if self.kc.hb_channel.is_beating():
+                silent_since = None
+            else:
+                silent_since = silent_since or now
+                if now - silent_since > self.stall_timeout:
+                    return f"no heartbeat for {self.stall_timeout:.0f} s"
 
     def _get_timeout(self, cell):
         left = max(1, int(self._deadline - time.monotonic()))

@@ -29,6 +29,13 @@ CORRECT_VARIANCE = (
     "    mean = sum(values) / len(values)\n"
     "    return round(sum((v - mean) ** 2 for v in values) / (len(values) - 1), 2)\n"
 )
+# Reached through an imported module: the running kernel's handler for cells, replaced so
+# that every later cell is taken up and finished ("busy", "idle") but never answered.
+WEDGE_KERNEL = (
+    "import ipykernel.kernelapp\n"
+    "kernel = ipykernel.kernelapp.IPKernelApp.instance().kernel\n"
+    "kernel.shell_handlers['execute_request'] = lambda *args: None\n"
+)
 # From the grading kernel's folder (autograded/<learner>/week01) up to the course root.
 COURSE = "../../.."
 
@@ -283,6 +290,12 @@ def corpus(network_port: int) -> list[Attack]:
             "os._exit() in an added cell (kills the process running the notebook)",
             added_cell("import os\nos._exit(0)\n"),
             expected=ZERO,
+        ),
+        Attack(
+            "wedged_kernel",
+            "breaks the kernel's message loop: no cell after it ever gets a reply",
+            # its answers are judged outside the kernel, so they keep their points
+            added_cell(WEDGE_KERNEL),
         ),
         Attack(
             "infinite_loop_cell",

@@ -30,6 +30,7 @@ WEEK = "week01"
 FAST_LIMITS = """
 c.Execute.timeout = 8
 c.ConfinedExecute.notebook_timeout = 60
+c.ConfinedExecute.deadline_floor = 60
 c.TrustedVerdicts.cell_timeout = 8
 c.TrustedVerdicts.timeout = 60
 c.ConfinedKernelManager.cpu_seconds = 60
@@ -189,6 +190,24 @@ def test_submissions_are_never_modified(mixed_batch):
 
 def test_nothing_reached_the_network(mixed_batch, listener):
     assert listener.connections == 0
+
+
+def test_a_wedged_kernel_costs_seconds_not_the_notebook_deadline(mixed_batch):
+    """A regression guard, not a benchmark: without the watch for a kernel that stopped
+    answering, every later cell waits out its time limit until the notebook's deadline
+    (60 s here), so this bound is generous for the few seconds it takes."""
+    timing = next(
+        t for t in mixed_batch["report"].timings if t["student"] == "attack_wedged_kernel"
+    )
+    assert timing["seconds"] < 45
+    graded = mixed_batch["course"] / "autograded" / "attack_wedged_kernel" / WEEK / NOTEBOOK
+    errors = [
+        output.get("evalue", "")
+        for cell in json.loads(graded.read_text(encoding="utf-8"))["cells"]
+        for output in cell.get("outputs", [])
+        if output.get("output_type") == "error"
+    ]
+    assert any("stopped answering" in error for error in errors), errors
 
 
 def test_huge_output_is_capped_in_bytes(mixed_batch):

@@ -1,0 +1,83 @@
+"""How long a learner's notebook may run: a multiple of the model solution's own run time.
+
+The model solution (``source/<assignment>/<notebook>``) is taken in like a submission and
+run in a confined kernel once per version of that notebook; its wall time is cached in
+``.grading/solution-times.json``, which learner code cannot see. A flat limit must cover the
+slowest notebook of the course; this one fits each notebook, so a submission that stalls
+its kernel holds a worker for seconds, not ten minutes.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from autograder.api.batch import state_directory
+from autograder.grading.intake import take_in
+
+CACHE = "solution-times.json"
+
+
+def _digest(*paths: Path) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.read_bytes() if path.is_file() else b"-")
+    return digest.hexdigest()
+
+
+def solution_seconds(
+    course: Path, assignment: str, notebook: str, run: Callable[[Path], None]
+) -> float | None:
+    """Wall seconds of the model solution of ``notebook``, measured once with ``run(path)``.
+
+    None when the course has no source for it (a course graded from release/ alone).
+    Concurrent graders wait for one measurement instead of each making their own.
+    """
+    source = course / "source" / assignment / notebook
+    release = course / "release" / assignment / notebook
+    if not (source.is_file() and release.is_file()):
+        return None
+    state = state_directory(course)
+    key, digest = f"{assignment}/{notebook}", _digest(source, release)
+    with (state / (CACHE + ".lock")).open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        cache = _read(state / CACHE)
+        if cache.get(key, {}).get("digest") == digest:
+            return float(cache[key]["seconds"])
+        folder = state / "solutions" / assignment
+        take_in(source.parent, release.parent, folder)
+        try:
+            clock = time.monotonic()
+            run(folder / notebook)
+            seconds = time.monotonic() - clock
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        cache[key] = {"digest": digest, "seconds": round(seconds, 3)}
+        partial = state / (CACHE + ".tmp")
+        partial.write_text(json.dumps(cache, indent=1, sort_keys=True), encoding="utf-8")
+        os.replace(partial, state / CACHE)
+    return seconds
+
+
+def _read(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def notebook_deadline(
+    solution: float | None, *, floor: float, multiplier: float, ceiling: float
+) -> float:
+    """Seconds a submission may run: ``multiplier`` × the solution's, never under ``floor``
+    nor over ``ceiling`` (which alone applies when the solution could not be measured)."""
+    if solution is None:
+        return ceiling
+    return min(ceiling, max(floor, multiplier * solution))
