@@ -83,7 +83,8 @@ class Worker:
         summary = counted_call(self.namespace[name], tuple(decode(args)), banned=tuple(banned))
         if summary.get("error") is not None:
             summary["error"] = _error(summary["error"])
-        summary["values"] = encode(summary["values"])
+        if "values" in summary:  # absent when the answer raised or called a banned name
+            summary["values"] = encode(summary["values"])
         return summary
 
     def banned_reference(self, name: str, banned: list[str]) -> dict:

@@ -13,6 +13,8 @@ CELLS = [
     "def overflow(z):\n    return 1 / (1 + np.exp(-z))",
     "def forever(x):\n    while True:\n        pass",
     "QUERY = 'SELECT 1'",
+    "def top(items, k):\n    if k < 0:\n        raise ValueError('k must be >= 0')\n"
+    "    return sorted(items)[:k]",
 ]
 
 
@@ -39,6 +41,14 @@ def test_a_call_reports_result_mutation_and_warnings(worker):
     assert "append" in double.names()  # compiled here, never run here
     warned = answer(worker, CELLS, "overflow").call((-1000.0,), banned=())
     assert any("overflow" in text for text in warned.warnings)
+
+
+def test_a_counted_call_reports_values_or_the_error_the_answer_raised(worker):
+    top = answer(worker, CELLS, "top")
+    summary = top.counted(([3, 1, 2], 2), banned=())
+    assert summary["values"] == [1, 2] and summary["comparisons"] > 0
+    raised = top.counted(([3, 1, 2], -1), banned=())
+    assert isinstance(raised["error"], ValueError) and "k must be" in str(raised["error"])
 
 
 def test_a_call_that_never_returns_is_interrupted_and_the_worker_lives_on(worker):
