@@ -745,6 +745,7 @@ recall_hidden = (
     Case((["a", "b"], ["b", "c"], 1), "string ids"),
     Case(([1, 2], [2], 0), "k = 0", raises=ValueError),
     Case(([1, 2], [2], -3), "a negative k", raises=ValueError),
+    Case(([3, 5], [], 2), "no relevant item", raises=ValueError),
 )
 
 search_recall_at_k = NumericExercise(
