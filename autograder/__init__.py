@@ -1,6 +1,6 @@
 """Checks, data builders and course tooling for the data-scientist interview curriculum.
 
-A learner's notebook loads its assignment's checks with ``q = autograder.load("week01")``
+A learner's notebook loads its assignment's checks with ``q = autograder.load("weekNN")``
 (from the ``checks.json`` released beside it); instructors use the ``autograder`` command
 (:mod:`autograder.cli`) over the keyword-only API in :mod:`autograder.api`. Course content
 (each week's exercises) lives in the course, not here: see :mod:`autograder.registry`.

@@ -1,4 +1,4 @@
-"""A learner's notebook loads its assignment's checks: ``q = autograder.load("week01")``.
+"""A learner's notebook loads its assignment's checks: ``q = autograder.load("weekNN")``.
 
 The checks come from ``checks.json`` beside the notebook (nbgrader's fetch brings it with
 the notebooks), so a learner needs the installed package and the released folder, nothing

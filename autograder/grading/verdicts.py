@@ -39,7 +39,7 @@ class Check:
 
 
 def _loaded_assignment(node: ast.AST) -> str | None:
-    """``"week01"`` for ``autograder.load("week01")`` (or ``load("week01")``), else None."""
+    """``"weekNN"`` for ``autograder.load("weekNN")`` (or ``load("weekNN")``), else None."""
     if not (isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords):
         return None
     func = node.func
@@ -57,7 +57,7 @@ def _loaded_assignment(node: ast.AST) -> str | None:
 
 
 def exercise_modules(sources: list[str]) -> dict[str, str]:
-    """Names bound to an assignment's checks by ``q = autograder.load("week01")``."""
+    """Names bound to an assignment's checks by ``q = autograder.load("weekNN")``."""
     aliases = {}
     for source in sources:
         try:

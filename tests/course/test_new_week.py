@@ -29,6 +29,17 @@ def test_the_engine_does_not_know_the_week():
     assert not any(WEEK in path.read_text(encoding="utf-8") for path in engine.rglob("*.py"))
 
 
+def test_the_engine_names_none_of_the_courses_weeks():
+    weeks = [p.name for p in (ROOT / "source").iterdir() if (p / "key.py").is_file()]
+    named = sorted(
+        f"{path.relative_to(ROOT)}: {week}"
+        for path in (ROOT / "autograder").rglob("*.py")
+        for week in weeks
+        if week in path.read_text(encoding="utf-8")
+    )
+    assert weeks and named == []
+
+
 @pytest.fixture(scope="module")
 def course(tmp_path_factory) -> Path:
     course = tmp_path_factory.mktemp("course99")

@@ -164,6 +164,17 @@ def test_first_person_ignores_quoted_speech():
     assert problem(ex, stories) is not None
 
 
+def test_no_words_finds_a_placeholder_in_any_named_field_as_a_whole_word():
+    ex = exercise([Rule("no_words", {"words": ["TODO", "TBD"], "fields": ["title", "action"]})])
+    stories = bank()
+    stories[1]["action"] = "I rewrote the job; todo: numbers."
+    assert problem(ex, stories) == "Story 2 (\"Story number 1\"): the action uses 'TODO'"
+    stories[1]["action"] = "I rewrote the job and the todolist app."  # not the whole word
+    assert problem(ex, stories) is None
+    stories[0]["title"] = "TBD"
+    assert "Story 1" in problem(ex, stories) and "the title uses 'TBD'" in problem(ex, stories)
+
+
 def test_speaking_time_bounds_are_inclusive_and_the_time_never_looks_in_range():
     rule = Rule(
         "speaking_time",
