@@ -94,7 +94,7 @@ def auto_rows(graded: dict, learner: str):
 @pytest.mark.parametrize("week", WEEKS)
 def test_only_the_broken_submission_failed_and_the_batch_went_on(graded, week):
     failures = graded(week)["report"].failures
-    assert [(student, w) for student, w, _ in failures] == [("broken", week)]
+    assert [(student, w) for student, w, _ in failures] == [("broken", week)], failures
     assert failures[0][2], "a failure must carry a reason"
     graded_students = {key[0] for key in graded(week)["rows"]}
     assert {"solutions", "untouched", "bank00"} <= graded_students
