@@ -64,6 +64,10 @@ def encode(value: Any, _budget: list[int] | None = None) -> Any:
         return {"t": "ndarray", "dtype": value.dtype.str, "shape": list(value.shape), "v": flat}
     if isinstance(value, np.generic) and kind.__module__ == "numpy" and value.dtype.kind in "biuf":
         return {"t": "npscalar", "dtype": value.dtype.str, "v": _float(value.item())}
+    if kind is pd.Timestamp:  # a datetime column's items
+        return {"t": "timestamp", "v": value.isoformat()}
+    if value is pd.NaT:
+        return {"t": "nat"}
     if kind is pd.DataFrame and value.size <= budget[0]:
         budget[0] -= value.size
         return {
@@ -111,8 +115,7 @@ def decode(data: Any) -> Any:
     if tag == "frame":
         columns = [decode(c) for c in data["columns"]]
         series = [
-            pd.Series(decode(v), dtype=dtype)
-            for v, dtype in zip(data["v"], data["dtypes"], strict=True)
+            _series(decode(v), dtype) for v, dtype in zip(data["v"], data["dtypes"], strict=True)
         ]
         frame = pd.concat(series, axis=1) if series else pd.DataFrame()
         frame.columns = columns
@@ -123,13 +126,23 @@ def decode(data: Any) -> Any:
             frame.index = index
         return frame
     if tag == "series":
-        return pd.Series(
-            decode(data["v"]),
-            index=decode(data["index"]),
-            dtype=data["dtype"],
-            name=decode(data["name"]),
-        )
+        series = _series(decode(data["v"]), data["dtype"])
+        series.index = decode(data["index"])
+        series.name = decode(data["name"])
+        return series
+    if tag == "timestamp":
+        return pd.Timestamp(data["v"])
+    if tag == "nat":
+        return pd.NaT
     return _opaque(data.get("name", "object"), data.get("module", "__main__"))
+
+
+def _series(values: list, dtype: str) -> pd.Series:
+    """The values with their dtype; as objects when they no longer fit it (opaque items)."""
+    try:
+        return pd.Series(values, dtype=dtype)
+    except (TypeError, ValueError):
+        return pd.Series(values, dtype=object)
 
 
 def dumps(message: dict) -> str:

@@ -46,6 +46,22 @@ def test_frames_and_series_keep_columns_dtypes_and_index():
     pd.testing.assert_series_equal(round_trip(series), series)
 
 
+def test_datetime_columns_keep_their_dtype_and_missing_times():
+    frame = pd.DataFrame(
+        {"day": pd.to_datetime(["2024-05-01", None, "2024-05-03"]), "revenue": [1.0, 2.0, 3.0]}
+    )
+    pd.testing.assert_frame_equal(round_trip(frame), frame)
+    series = pd.Series(pd.date_range("2024-01-01", periods=3), name="day")
+    pd.testing.assert_series_equal(round_trip(series), series)
+
+
+def test_a_column_of_opaque_items_arrives_as_objects_not_an_error():
+    data = encode(pd.DataFrame({"when": pd.to_datetime(["2024-05-01"])}))
+    data["v"][0]["v"][0] = {"t": "opaque", "name": "Rigged"}  # an item that cannot cross
+    back = decode(data)
+    assert back["when"].dtype == object and isinstance(back["when"][0], Opaque)
+
+
 def test_rigged_objects_arrive_opaque_under_their_own_name():
     class Anything:
         def __eq__(self, other):
