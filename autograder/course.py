@@ -68,11 +68,17 @@ class Course:
         )
 
 
+def configuration_files(root: Path) -> list[Path]:
+    """nbgrader_config.py and course.toml (where present): what grades a course as it does."""
+    return [
+        Path(root) / name for name in (CONFIG_FILE, SETTINGS_FILE) if (Path(root) / name).is_file()
+    ]
+
+
 def copy_configuration(source: Path, target: Path) -> None:
-    """nbgrader_config.py and course.toml, so a copy of the course grades exactly as it does."""
-    for name in (CONFIG_FILE, SETTINGS_FILE):
-        if (Path(source) / name).is_file():
-            shutil.copy2(Path(source) / name, Path(target) / name)
+    """The course's configuration files, so a copy of the course grades exactly as it does."""
+    for path in configuration_files(source):
+        shutil.copy2(path, Path(target) / path.name)
 
 
 def source_assignments(root: Path) -> list[str]:

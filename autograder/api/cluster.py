@@ -34,7 +34,12 @@ from pathlib import Path
 from autograder.api import pool
 from autograder.api.batch import STATE_DIRECTORY
 from autograder.api.pool import INTAKE_DIRECTORY, TEMPLATE, Outcome, Task
-from autograder.course import CONFIG_FILE, SETTINGS_FILE, Course, CourseError, source_assignments
+from autograder.course import (
+    Course,
+    CourseError,
+    configuration_files,
+    source_assignments,
+)
 from autograder.grading.intake import MAX_EXTRA_FILE_BYTES, MAX_NOTEBOOK_BYTES
 
 LOCAL = "local:"  # --scheduler local:N starts N workers on this machine
@@ -77,9 +82,7 @@ def course_bundle(course: Course, assignments: list[str]) -> dict[str, bytes]:
     Source notebooks (the solutions) stay behind: nbgrader only copies source/'s other files.
     """
     root = course.root
-    paths = [root / CONFIG_FILE]
-    if (root / SETTINGS_FILE).is_file():
-        paths.append(root / SETTINGS_FILE)
+    paths = configuration_files(root)
     if (root / "data").is_dir():
         paths += _files(root / "data")
     for assignment in source_assignments(root):  # a notebook may load another week's checks

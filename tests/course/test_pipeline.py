@@ -16,7 +16,7 @@ import pytest
 from autograder import cohort, notebooks, registry
 from autograder.api.grade import grade
 from autograder.api.release import find_leaks, generate, release
-from autograder.course import CONFIG_FILE, SETTINGS_FILE
+from autograder.course import copy_configuration
 from tests.keys import COURSE
 
 pytestmark = pytest.mark.pipeline
@@ -40,8 +40,7 @@ def bank_learner(week: str, exercise: str, name: str) -> str:
 def grade_week(week: str, base: Path) -> dict:
     course = base / "course"
     course.mkdir()
-    for name in (CONFIG_FILE, SETTINGS_FILE):
-        shutil.copy2(ROOT / name, course / name)
+    copy_configuration(ROOT, course)
     shutil.copytree(ROOT / "source" / week, course / "source" / week)
     shutil.copytree(ROOT / "data", course / "data")
     generate(course, [week])  # fills the gradebook with the source cells, as an instructor would
