@@ -71,6 +71,19 @@ def isolation_available() -> bool:
     return probe.returncode == 0
 
 
+def spec_for(*, roots: list[Path], writable: Path, limits: Limits, network: bool) -> Spec:
+    """How a learner process with these folders and limits is confined on this machine."""
+    if (CHECKOUT / "nbgrader_config.py").is_file():
+        roots = [*roots, CHECKOUT]  # the package's own course: its source/, answer bank, ...
+    return Spec(
+        roots=list(dict.fromkeys(str(Path(r).resolve()) for r in roots)),
+        writable=str(Path(writable).resolve()),
+        limits=limits,
+        isolate=isolation_available(),
+        network=network,
+    )
+
+
 def confined_command(
     cmd: list[str],
     *,
@@ -80,18 +93,9 @@ def confined_command(
     network: bool = True,
 ) -> list[str]:
     """The command line running ``cmd`` confined (see the module docstring)."""
-    isolate = isolation_available()
-    if (CHECKOUT / "nbgrader_config.py").is_file():
-        roots = [*roots, CHECKOUT]  # the package's own course: its source/, answer bank, ...
-    spec = Spec(
-        roots=list(dict.fromkeys(str(Path(r).resolve()) for r in roots)),
-        writable=str(Path(writable).resolve()),
-        limits=limits,
-        isolate=isolate,
-        network=network,
-    )
+    spec = spec_for(roots=roots, writable=writable, limits=limits, network=network)
     inner = [sys.executable, "-m", "autograder.grading.confine", json.dumps(asdict(spec)), "--"]
-    if not isolate:
+    if not spec.isolate:
         return inner + cmd
     namespaces = ["--mount"] + ([] if network else ["--net"])
     return ["unshare", *namespaces, "--propagation", "private", "--", *inner, *cmd]

@@ -18,10 +18,11 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.util import ensure_async
 from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute
-from traitlets import Float, Integer, Unicode
+from traitlets import Bool, Float, Integer, Unicode
 
 from autograder.grading.confine import Limits, confined_command
 from autograder.grading.deadline import notebook_deadline, solution_seconds
+from autograder.grading.template import WarmProcess, spawn_confined
 
 
 class ConfinedKernelManager(AsyncKernelManager):
@@ -32,6 +33,9 @@ class ConfinedKernelManager(AsyncKernelManager):
     memory_mb = Integer(Limits.memory_mb).tag(config=True)
     file_size_mb = Integer(Limits.file_size_mb).tag(config=True)
     processes = Integer(Limits.processes).tag(config=True)
+    warm = Bool(
+        False, help="fork kernels from a template that has imported the stack (template.py)"
+    ).tag(config=True)
 
     def limits(self) -> Limits:
         return Limits(
@@ -44,6 +48,24 @@ class ConfinedKernelManager(AsyncKernelManager):
     async def _async_launch_kernel(self, kernel_cmd, **kw):
         cwd = Path(kw.get("cwd") or Path.cwd())
         roots = [Path(self.course_root)] if self.course_root else []
+        if self.warm:
+            # What LocalProvisioner.launch_kernel does, with a child of the template for the
+            # process: it confines itself exactly as confined_command would have.
+            pid, pidfd = spawn_confined(
+                "kernel",
+                kernel_cmd,
+                roots=roots,
+                writable=cwd,
+                limits=self.limits(),
+                network=True,
+                env=kw.get("env"),
+            )
+            provisioner = self.provisioner
+            provisioner.process = WarmProcess(pid, pidfd)
+            provisioner.pid = provisioner.pgid = pid  # the child leads its own session
+            provisioner.cwd = cwd
+            self._reconcile_connection_info(provisioner.connection_info)
+            return
         # The kernel talks to the grader over loopback TCP, so it keeps the host network;
         # the audit hook refuses connections made from Python.
         cmd = confined_command(kernel_cmd, roots=roots, writable=cwd, limits=self.limits())

@@ -9,6 +9,7 @@ code does can reach the checks, their cases or the reference answers.
 from __future__ import annotations
 
 import builtins
+import os
 import select
 import signal
 import subprocess
@@ -40,6 +41,29 @@ def _exception(info: dict | None) -> BaseException | None:
     return Exception(info.get("message", ""))
 
 
+def _forked(module: list[str], *, cwd: Path, roots: list[Path], limits: Limits):
+    """The worker as a child of the template (template.py), spoken to over two pipes."""
+    from autograder.grading.template import WarmProcess, spawn_confined
+
+    requests_read, requests_write = os.pipe()
+    replies_read, replies_write = os.pipe()
+    try:
+        pid, pidfd = spawn_confined(
+            "worker", module, roots=roots, writable=cwd, limits=limits, network=False,
+            stdin=requests_read, stdout=replies_write,
+        )
+    except BaseException:
+        for fd in (requests_write, replies_read):
+            os.close(fd)
+        raise
+    finally:
+        os.close(requests_read)
+        os.close(replies_write)
+    stdin = open(requests_write, "w", encoding="utf-8")  # noqa: SIM115 (closed by Worker.close)
+    stdout = open(replies_read, encoding="utf-8")  # noqa: SIM115
+    return WarmProcess(pid, pidfd, stdin=stdin, stdout=stdout)
+
+
 class Worker:
     """A confined ``autograder.grading.worker`` process, spoken to over pipes."""
 
@@ -51,11 +75,17 @@ class Worker:
         limits: Limits,
         timeout: float,
         step_timeout: float,
+        warm: bool = False,
     ):
         self.deadline = time.monotonic() + timeout
         self.step_timeout = step_timeout
+        self.gone: str | None = None
+        module = [sys.executable, "-m", "autograder.grading.worker"]
+        if warm:
+            self.process = _forked(module, cwd=cwd, roots=roots, limits=limits)
+            return
         cmd = confined_command(
-            [sys.executable, "-m", "autograder.grading.worker"],
+            module,
             roots=roots,
             writable=cwd,
             limits=limits,
@@ -70,7 +100,6 @@ class Worker:
             text=True,
             encoding="utf-8",
         )
-        self.gone: str | None = None
 
     def request(self, op: str, *, timeout: float | None = None, **fields: Any) -> dict:
         """Send one request; ``timeout`` bounds this one, the notebook's deadline bounds all.

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Integer, Unicode
+from traitlets import Bool, Integer, Unicode
 
 from autograder import registry
 from autograder.course import Course, CourseError
@@ -169,6 +169,9 @@ class TrustedVerdicts(NbGraderPreprocessor):
     cell_timeout = Integer(60, help="seconds for one cell or one check call").tag(config=True)
     cpu_seconds = Integer(Limits.cpu_seconds).tag(config=True)
     memory_mb = Integer(Limits.memory_mb).tag(config=True)
+    warm = Bool(
+        False, help="fork the worker from a template that has imported the stack (template.py)"
+    ).tag(config=True)
 
     def preprocess(self, nb, resources):
         cells = nb.cells
@@ -189,6 +192,7 @@ class TrustedVerdicts(NbGraderPreprocessor):
             limits=limits,
             timeout=self.timeout,
             step_timeout=self.cell_timeout,
+            warm=self.warm,
         ) as worker:
             for source in learner:  # one cell at a time, each with its own time limit
                 try:
