@@ -18,10 +18,15 @@ CELLS = [
 ]
 
 
-@pytest.fixture
-def worker(tmp_path):
+@pytest.fixture(params=[False, True], ids=["cold", "warm"])
+def worker(tmp_path, request):
     with Worker(
-        cwd=tmp_path, roots=[tmp_path], limits=Limits(cpu_seconds=60), timeout=60, step_timeout=3
+        cwd=tmp_path,
+        roots=[tmp_path],
+        limits=Limits(cpu_seconds=60),
+        timeout=60,
+        step_timeout=3,
+        warm=request.param,
     ) as running:
         for source in CELLS:
             running.request("run", cells=[source])
@@ -64,7 +69,8 @@ def test_a_worker_that_exits_fails_every_later_request(worker):
         answer(worker, CELLS, "double")
 
 
-def test_learner_code_cannot_read_the_course_or_the_answer_key(tmp_path):
+@pytest.mark.parametrize("warm", [False, True], ids=["cold", "warm"])
+def test_learner_code_cannot_read_the_course_or_the_answer_key(tmp_path, warm):
     (tmp_path / "gradebook.db").write_text("secret")
     key = tmp_path / "source" / "week01" / "key.py"
     key.parent.mkdir(parents=True)
@@ -82,7 +88,9 @@ def test_learner_code_cannot_read_the_course_or_the_answer_key(tmp_path):
     )
     work = tmp_path / "autograded" / "learner"
     work.mkdir(parents=True)
-    with Worker(cwd=work, roots=[tmp_path], limits=Limits(), timeout=60, step_timeout=30) as worker:
+    with Worker(
+        cwd=work, roots=[tmp_path], limits=Limits(), timeout=60, step_timeout=30, warm=warm
+    ) as worker:
         worker.request("run", cells=[probe])
         assert answer(worker, [probe], "SEEN") in ("FileNotFoundError", "PermissionError")
         if isolation_available():  # as root (CI): private mounts, user nobody

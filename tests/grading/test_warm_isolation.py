@@ -1,4 +1,10 @@
-"""Kernels forked from one template share nothing a learner changed: not a module, not a file."""
+"""Learners forked from one template share nothing a learner changed: not a module, not a file.
+
+The first learner tags every module it can reach, patches numpy, pandas and builtins, sets an
+environment variable and leaves a file in /tmp; the next learner, forked from the same template,
+must see none of it. The control runs the probe after the mutation in the same process, so a
+probe that could not see the changes would fail it.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +12,16 @@ import nbformat
 import pytest
 from traitlets.config import Config
 
+from autograder.grading.codec import decode
+from autograder.grading.confine import Limits
 from autograder.grading.kernel import ConfinedExecute
+from autograder.grading.remote import Worker
 from autograder.grading.template import template
 
 pytestmark = pytest.mark.pipeline
 
 MUTATE = """
-import sys, builtins, gc
+import sys, builtins, os, numpy, pandas
 touched = 0
 for module in list(sys.modules.values()):
     try:
@@ -20,34 +29,68 @@ for module in list(sys.modules.values()):
         touched += 1
     except Exception:
         pass
-builtins.len = lambda *a: 0
-import numpy
+builtins.learner_builtin = True  # replacing len itself would wedge this very kernel
 numpy.pi = 3
-open("/tmp/left_behind", "w").write("x")
+pandas.DataFrame.learner_method = lambda self: 1
+os.environ["LEARNER_WAS_HERE"] = "1"
+with open("/tmp/left_behind", "w") as handle:
+    handle.write("x")
 print(touched)
 """
 PROBE = """
-import sys, builtins, os, numpy
-dirty = [name for name, m in list(sys.modules.items()) if getattr(m, "__dict__", {}).get("_learner_was_here")]
-print(len(dirty), builtins.len([1, 2]), numpy.pi == 3, os.path.exists("/tmp/left_behind"), os.getppid())
+import sys, builtins, os, numpy, pandas
+seen = [
+    len([m for m in list(sys.modules.values()) if getattr(m, "__dict__", {}).get("_learner_was_here")]),
+    hasattr(builtins, "learner_builtin"),
+    numpy.pi == 3,
+    hasattr(pandas.DataFrame, "learner_method"),
+    "LEARNER_WAS_HERE" in os.environ,
+    os.path.exists("/tmp/left_behind"),
+]
+parent = os.getppid()
+print(*seen, parent)
 """
+CLEAN = ["0", "False", "False", "False", "False", "False"]
 
 
-def run(cells, folder):
+def in_kernel(cells, folder):
     config = Config()
     config.ConfinedKernelManager.warm = True
+    folder.mkdir()
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
     ConfinedExecute(config=config, timeout=60).preprocess(nb, {"metadata": {"path": str(folder)}})
-    return ["".join(o.get("text", "") for o in cell.outputs) for cell in nb.cells]
+    return ["".join(o.get("text", "") for o in cell.outputs).split() for cell in nb.cells]
 
 
-def test_the_next_learner_sees_nothing_the_last_one_changed(tmp_path):
-    first, second = tmp_path / "first", tmp_path / "second"
-    first.mkdir()
-    second.mkdir()
-    (touched,) = run([MUTATE], first)
+def in_worker(cells, folder):
+    folder.mkdir()
+    with Worker(
+        cwd=folder, roots=[folder], limits=Limits(), timeout=60, step_timeout=30, warm=True
+    ) as worker:
+        reply = worker.request("run", cells=cells)
+        assert not reply["errors"], reply
+        seen = decode(worker.request("describe", name="seen")["value"])
+        parent = decode(worker.request("describe", name="parent")["value"])
+    return [str(value) for value in seen], parent
+
+
+def test_the_next_kernel_sees_nothing_the_last_one_changed(tmp_path):
+    ((touched,),) = in_kernel([MUTATE], tmp_path / "first")
     assert int(touched) > 500, "the first learner reached the template's modules"
-    (probe,) = run([PROBE], second)
-    dirty, length, pi, left, parent = probe.split()
-    assert (dirty, length, pi, left) == ("0", "2", "False", "False"), probe
+    (probe,) = in_kernel([PROBE], tmp_path / "second")
+    *seen, parent = probe
+    assert seen == CLEAN, probe
     assert int(parent) == template().process.pid, "both were forked from the same template"
+
+
+def test_the_probe_sees_a_change_made_in_its_own_kernel(tmp_path):
+    _, probe = in_kernel([MUTATE, PROBE], tmp_path / "one")
+    assert int(probe[0]) > 500 and probe[1:6] == ["True"] * 5, probe
+
+
+def test_the_next_verdict_worker_sees_nothing_the_last_one_changed(tmp_path):
+    mutated, _ = in_worker([MUTATE, PROBE], tmp_path / "first")  # the control, in one worker
+    assert int(mutated[0]) > 500 and mutated[1:] == ["True"] * 5, mutated
+    seen, parent = in_worker([PROBE], tmp_path / "second")
+    assert seen == CLEAN, seen
+    assert parent == template().process.pid, "both were forked from the same template"
