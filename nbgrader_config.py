@@ -50,6 +50,10 @@ c.ConfinedExecute.course_root = COURSE_ROOT
 c.ConfinedExecute.max_output_bytes = 1_000_000
 c.ConfinedKernelManager.course_root = COURSE_ROOT
 c.TrustedVerdicts.course_root = COURSE_ROOT
+# Kernels and verdict workers are forked from a template process that has already imported
+# the stack (autograder/grading/template.py): each confines itself as a cold start would.
+c.ConfinedKernelManager.warm = True
+c.TrustedVerdicts.warm = True
 
 # Feedback shows each test's verdict, never hidden test code (autograder/grading/hide_hidden.py).
 c.GenerateFeedback.preprocessors = [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -68,8 +69,15 @@ def demo(
     assignments: list[str] | None = None,
     keep: bool = False,
     on_progress: Callable[[str, str], None] | None = None,
+    workers: int | None = None,
 ) -> DemoResult:
-    """Copy the course aside, release it, grade a four-learner cohort, and return the grades."""
+    """Copy the course aside, release it, grade a four-learner cohort, and return the grades.
+
+    It grades as an instructor would a cohort: with the parallel grader, ``workers``
+    processes (default: one per CPU core, at most four).
+    """
+    if workers is None:
+        workers = min(4, os.cpu_count() or 1)
     course = Course.load(root).root
     wanted = check_assignments(course, assignments)
     workdir = Path(tempfile.mkdtemp(prefix="autograder-demo-"))
@@ -80,7 +88,9 @@ def demo(
             shutil.copytree(course / cohort.ANSWER_BANK, workdir / cohort.ANSWER_BANK)
         generate(workdir, wanted)
         build_cohort(workdir, wanted)
-        report = grade(root=workdir, assignments=wanted, on_progress=on_progress)
+        report = grade(
+            root=workdir, assignments=wanted, on_progress=on_progress, workers=workers
+        )
     finally:
         if not keep:
             shutil.rmtree(workdir, ignore_errors=True)

@@ -17,6 +17,12 @@ def command(
         list[str], typer.Argument(help="weeks to include (default: all)")
     ] = None,
     keep: Annotated[bool, typer.Option("--keep", help="keep the throwaway course folder")] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers", "-j", min=1, help="grading processes (default: CPU cores, at most 4)"
+        ),
+    ] = None,
 ) -> None:
     """Release, submit and autograde a four-learner cohort in a throwaway copy of the course."""
     for learner, what in LEARNERS.items():
@@ -26,6 +32,7 @@ def command(
             assignments=assignments or None,
             keep=keep,
             on_progress=show_progress,
+            workers=workers,
         )
     console.print(
         grade_table(result.report.rows, title="demo cohort gradebook (? = awaits manual grading)")

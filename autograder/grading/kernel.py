@@ -11,22 +11,53 @@ import asyncio
 import json
 import time
 from pathlib import Path
+from queue import Empty
 
 import nbformat
+from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.util import ensure_async
 from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute
-from traitlets import Bool, Float, Integer, Unicode
+from traitlets import Bool, Float, Integer, Type, Unicode, default
 
 from autograder.grading.confine import Limits, confined_command
 from autograder.grading.deadline import notebook_deadline, solution_seconds
 from autograder.grading.template import WarmProcess, spawn_confined
 
 
+class ReadyClient(AsyncKernelClient):
+    """A kernel client that is ready once the kernel answered kernel_info and its iopub is
+    seen connected, without jupyter_client's further wait for 0.2 s of iopub silence: nbclient
+    ignores iopub messages that answer none of its cells, so a leftover cannot reach one."""
+
+    async def wait_for_ready(self, timeout: float | None = None) -> None:
+        deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+        while True:
+            self.kernel_info()
+            try:
+                reply = await self.shell_channel.get_msg(timeout=1)
+            except Empty:
+                reply = None
+            if reply is not None and reply["msg_type"] == "kernel_info_reply":
+                try:
+                    await self.iopub_channel.get_msg(timeout=1)
+                except Empty:
+                    pass  # iopub not connected yet: ask again
+                else:
+                    self._handle_kernel_info_reply(reply)
+                    return
+            if not await self._async_is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+
+
 class ConfinedKernelManager(AsyncKernelManager):
     """Starts the grading kernel through the confinement wrapper."""
+
+    client_factory = Type(ReadyClient, klass=AsyncKernelClient, config=True)
 
     course_root = Unicode("", help="the course folder the kernel must not see").tag(config=True)
     cpu_seconds = Integer(Limits.cpu_seconds).tag(config=True)
@@ -70,6 +101,13 @@ class ConfinedKernelManager(AsyncKernelManager):
         # the audit hook refuses connections made from Python.
         cmd = confined_command(kernel_cmd, roots=roots, writable=cwd, limits=self.limits())
         return await super()._async_launch_kernel(cmd, **kw)
+
+    async def _async_kill_kernel(self, restart: bool = False) -> None:
+        process = getattr(self.provisioner, "process", None)
+        if isinstance(process, WarmProcess):
+            # Gone at once: jupyter_client would find out by polling every 0.1 s.
+            process.kill_group()
+        await super()._async_kill_kernel(restart)
 
 
 def _died(message: str) -> NotebookNode:
@@ -115,6 +153,10 @@ class ConfinedExecute(Execute):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("kernel_manager_class", ConfinedKernelManager)
         super().__init__(*args, **kwargs)
+
+    @default("shutdown_kernel")
+    def _kill_when_done(self) -> str:
+        return "immediate"  # a grading kernel holds nothing worth waiting for a polite exit
 
     def preprocess(self, nb, resources=None, km=None):
         self._deadline = time.monotonic() + self._notebook_seconds(resources or {})

@@ -53,6 +53,8 @@ WARM_MODULES = (
     "sqlite3",
     "ipykernel.kernelapp",
     "ipykernel.ipkernel",
+    "ipykernel.debugger",
+    "matplotlib_inline.backend_inline",
     "IPython",
     "autograder",
     "autograder.checkfile",
@@ -120,6 +122,18 @@ class WarmProcess:
 
     def terminate(self) -> None:
         self.send_signal(signal.SIGTERM)
+
+    def kill_group(self, seconds: float = 5.0) -> None:
+        """Kill the child and what it started (it leads its own session), and wait for it."""
+        if self.poll() is None:
+            try:
+                os.killpg(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            try:
+                self.wait(seconds)
+            except subprocess.TimeoutExpired:
+                pass
 
     def __del__(self):
         if self.returncode is None:
@@ -353,6 +367,8 @@ def main(argv: list[str]) -> None:
     if os.getppid() != grader:
         os._exit(1)
     os.environ.pop("PYTHONPATH", None)  # sys.path has it; the children's environment must not
+    # debugpy (which ipykernel imports) would warn about frozen modules on the grader's stderr
+    os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
     import importlib
 
     for name in WARM_MODULES:
