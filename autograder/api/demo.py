@@ -88,9 +88,7 @@ def demo(
             shutil.copytree(course / cohort.ANSWER_BANK, workdir / cohort.ANSWER_BANK)
         generate(workdir, wanted)
         build_cohort(workdir, wanted)
-        report = grade(
-            root=workdir, assignments=wanted, on_progress=on_progress, workers=workers
-        )
+        report = grade(root=workdir, assignments=wanted, on_progress=on_progress, workers=workers)
     finally:
         if not keep:
             shutil.rmtree(workdir, ignore_errors=True)

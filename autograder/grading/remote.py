@@ -49,8 +49,14 @@ def _forked(module: list[str], *, cwd: Path, roots: list[Path], limits: Limits):
     replies_read, replies_write = os.pipe()
     try:
         pid, pidfd = spawn_confined(
-            "worker", module, roots=roots, writable=cwd, limits=limits, network=False,
-            stdin=requests_read, stdout=replies_write,
+            "worker",
+            module,
+            roots=roots,
+            writable=cwd,
+            limits=limits,
+            network=False,
+            stdin=requests_read,
+            stdout=replies_write,
         )
     except BaseException:
         for fd in (requests_write, replies_read):

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from attacks import FULL, NOTEBOOK, corpus, expected_scores
+from traitlets.config.loader import PyFileConfigLoader
 
 from autograder import cohort, notebooks
 from autograder.api.grade import grade
@@ -186,6 +187,13 @@ def test_honest_learners_are_unaffected_by_the_attackers(mixed_batch, honest_alo
 def test_submissions_are_never_modified(mixed_batch):
     for path, content in mixed_batch["submitted"].items():
         assert path.read_bytes() == content, f"{path} changed during grading"
+
+
+def test_the_batch_was_graded_with_warm_starts(mixed_batch):
+    """Every attack above met kernels and verdict workers forked from the template."""
+    loaded = PyFileConfigLoader(CONFIG_FILE, path=str(mixed_batch["course"])).load_config()
+    assert loaded.ConfinedKernelManager.warm is True
+    assert loaded.TrustedVerdicts.warm is True
 
 
 def test_nothing_reached_the_network(mixed_batch, listener):
