@@ -194,7 +194,8 @@ class Template:
             socket.send_fds(self.socket, [data], fds)
             message, received, _, _ = socket.recv_fds(self.socket, 4096, 1)
         if not received:
-            raise RuntimeError(f"the template could not start a process: {message.decode()}")
+            why = message.decode(errors="replace") or "the template process ended"
+            raise RuntimeError(f"the template could not start a process: {why}")
         return int(message), received[0]
 
     def close(self) -> None:
