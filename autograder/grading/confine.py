@@ -27,6 +27,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -56,6 +57,20 @@ class Spec:
     limits: Limits = field(default_factory=Limits)
     isolate: bool = True
     network: bool = False  # False: the process gets an empty network namespace (isolate only)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Spec:
+        """The spec ``asdict`` turned into ``data`` (as it crosses a process boundary)."""
+        return cls(**{**data, "limits": Limits(**data["limits"])})
+
+
+def learner_environment(home: str, passed: Mapping[str, str]) -> dict[str, str]:
+    """A confined process's whole environment: ``KEEP_ENV`` from ours, the ``JPY_*`` of
+    ``passed`` (they tell a kernel it has a parent to watch), and nothing else."""
+    env = {k: v for k, v in os.environ.items() if k in KEEP_ENV}
+    env.update({k: v for k, v in passed.items() if k.startswith("JPY_")})
+    env.update(HOME=home, TMPDIR="/tmp", PYTHONDONTWRITEBYTECODE="1", MPLBACKEND="Agg")
+    return env
 
 
 @lru_cache(maxsize=1)
@@ -104,6 +119,7 @@ def confined_command(
 # ---------------------------------------------------------------- inside the new namespace
 
 _MS_RDONLY, _MS_NOSUID, _MS_NODEV, _MS_REMOUNT, _MS_BIND, _MS_REC = 1, 2, 4, 32, 4096, 16384
+_MS_PRIVATE = 1 << 18
 
 
 def _mount(source: str, target: str, fstype: str | None, flags: int, data: str | None = None):
@@ -280,14 +296,11 @@ def main(argv: list[str]) -> None:
     raw, separator, *cmd = argv
     if separator != "--" or not cmd:
         raise SystemExit("usage: python -m autograder.grading.confine SPEC -- COMMAND...")
-    data = json.loads(raw)
-    spec = Spec(**{**data, "limits": Limits(**data["limits"])})
+    spec = Spec.from_dict(json.loads(raw))
     home = tempfile.mkdtemp(prefix="home-")
     if spec.isolate:
         cmd, home = _isolate(spec, cmd)
-    # JPY_* tell a kernel it has a parent (the grader) to watch; nothing else is passed on
-    env = {k: v for k, v in os.environ.items() if k in KEEP_ENV or k.startswith("JPY_")}
-    env.update(HOME=home, TMPDIR="/tmp", PYTHONDONTWRITEBYTECODE="1", MPLBACKEND="Agg")
+    env = learner_environment(home, os.environ)
     os.chdir(spec.writable)
     _apply_limits(spec.limits)
     if spec.isolate:

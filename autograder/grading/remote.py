@@ -21,6 +21,7 @@ from typing import Any
 from autograder.exercises.answer import FunctionAnswer, Steps
 from autograder.grading.codec import decode, dumps, encode, loads
 from autograder.grading.confine import Limits, confined_command
+from autograder.grading.template import WarmProcess, spawn_confined
 from autograder.judges.calls import BannedCall, CallOutcome, code_object_names
 
 
@@ -43,8 +44,6 @@ def _exception(info: dict | None) -> BaseException | None:
 
 def _forked(module: list[str], *, cwd: Path, roots: list[Path], limits: Limits):
     """The worker as a child of the template (template.py), spoken to over two pipes."""
-    from autograder.grading.template import WarmProcess, spawn_confined
-
     requests_read, requests_write = os.pipe()
     replies_read, replies_write = os.pipe()
     try:

@@ -30,8 +30,11 @@ import threading
 from dataclasses import asdict
 from pathlib import Path
 
+from jupyter_core.paths import jupyter_runtime_dir
+
 from autograder.grading.confine import (
-    KEEP_ENV,
+    _MS_PRIVATE,
+    _MS_REC,
     PACKAGE_DIR,
     Limits,
     Spec,
@@ -39,6 +42,9 @@ from autograder.grading.confine import (
     _drop_privileges,
     _guarded,
     _isolate,
+    _mount,
+    learner_environment,
+    spec_for,
 )
 
 # What learner code and the worker import; never anything holding a course's key.
@@ -65,7 +71,6 @@ WARM_MODULES = (
     "autograder.exercises.answer",
 )
 _CLONE_NEWNS, _CLONE_NEWNET = 0x00020000, 0x40000000
-_MS_REC, _MS_PRIVATE = 16384, 1 << 18
 _PR_SET_PDEATHSIG = 1
 
 
@@ -73,21 +78,8 @@ def _libc():
     return ctypes.CDLL(None, use_errno=True)
 
 
-def _check(result: int, what: str) -> None:
-    if result != 0:
-        error = ctypes.get_errno()
-        raise OSError(error, f"{what}: {os.strerror(error)}")
-
-
 def _die_with_parent() -> None:
     _libc().prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-
-
-def _clean_environment(home: str) -> dict[str, str]:
-    """What a confined process starts with (as in confine.main), JPY_* added per child."""
-    env = {k: v for k, v in os.environ.items() if k in KEEP_ENV}
-    env.update(HOME=home, TMPDIR="/tmp", PYTHONDONTWRITEBYTECODE="1", MPLBACKEND="Agg")
-    return env
 
 
 # ------------------------------------------------------------------ in the grader
@@ -148,8 +140,7 @@ class Template:
 
     def __init__(self) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        home = tempfile.mkdtemp(prefix="template-home-")
-        env = _clean_environment(home)
+        env = learner_environment(tempfile.mkdtemp(prefix="template-home-"), {})
         # The template imports this grader's package, wherever it was installed from.
         env["PYTHONPATH"] = str(PACKAGE_DIR.parent)
         self.process = subprocess.Popen(
@@ -168,6 +159,8 @@ class Template:
         theirs.close()
         self.socket = ours
         self.lock = threading.Lock()
+        # Where kernels' connection files live, which the child hides (as confine.main does)
+        self.runtime = jupyter_runtime_dir()
         ready = self.socket.recv(16)
         if ready != b"ready\n":
             raise RuntimeError("the template process did not start")
@@ -180,14 +173,12 @@ class Template:
     ) -> tuple[int, int]:
         """Fork a child running ``cmd`` (``python -m MODULE ...``) confined by ``spec``, with
         ``fds`` as its stdin, stdout and stderr; (pid, pidfd)."""
-        from jupyter_core.paths import jupyter_runtime_dir
-
         request = {
             "kind": kind,
             "cmd": cmd,
             "spec": asdict(spec),
             "env": {k: v for k, v in env.items() if k.startswith("JPY_")},
-            "runtime": jupyter_runtime_dir(),
+            "runtime": self.runtime,
         }
         data = json.dumps(request).encode() + b"\n"
         with self.lock:
@@ -232,8 +223,6 @@ def spawn_confined(
     stdout: int | None = None,
 ) -> tuple[int, int]:
     """Like running :func:`confine.confined_command`, but forked warm; (pid, pidfd)."""
-    from autograder.grading.confine import spec_for
-
     spec = spec_for(roots=roots, writable=writable, limits=limits, network=network)
     null = os.open(os.devnull, os.O_RDWR)
     try:
@@ -259,22 +248,19 @@ def _child(request: dict, fds: list[int], ready: int) -> None:
             if fd > 2:
                 os.close(fd)
         os.setsid()  # its own process group, which the grader's interrupts are sent to
-        data = request["spec"]
-        spec = Spec(**{**data, "limits": Limits(**data["limits"])})
+        spec = Spec.from_dict(request["spec"])
         cmd = list(request["cmd"])
         home = tempfile.mkdtemp(prefix="home-")
         if spec.isolate:
-            libc = _libc()
+            # what `unshare --mount [--net] --propagation private` does for a cold start
             flags = _CLONE_NEWNS | (0 if spec.network else _CLONE_NEWNET)
-            _check(libc.unshare(flags), "unshare")
-            _check(
-                libc.mount(b"none", b"/", None, ctypes.c_ulong(_MS_REC | _MS_PRIVATE), None),
-                "mount",
-            )
+            if _libc().unshare(flags) != 0:
+                error = ctypes.get_errno()
+                raise OSError(error, f"unshare: {os.strerror(error)}")
+            _mount("none", "/", None, _MS_REC | _MS_PRIVATE)
             os.environ["JUPYTER_RUNTIME_DIR"] = request["runtime"]
             cmd, home = _isolate(spec, cmd)
-        env = _clean_environment(home)
-        env.update(request["env"])
+        env = learner_environment(home, request["env"])
         if request["kind"] == "kernel":
             env["JPY_PARENT_PID"] = str(os.getppid())  # the template, which it dies with
             # ipykernel read JPY_PARENT_PID when the template imported it: say it again
