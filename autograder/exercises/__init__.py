@@ -14,6 +14,7 @@ from autograder.exercises.model import FitScore, ModelExercise
 from autograder.exercises.numeric import NumericExercise, Probe, produces_close
 from autograder.exercises.operations import OperationBudgetExercise
 from autograder.exercises.probes import DecisionsProbe, NamedParts, QuantileIntervalProbe
+from autograder.exercises.prompt_rules import PromptRule
 from autograder.exercises.restricted_sql import RestrictedSqlExercise
 from autograder.exercises.sql import SqlExercise, SqlMistake
 from autograder.exercises.sqlfile import SqlFileExercise
@@ -38,6 +39,7 @@ __all__ = [
     "ModelExercise",
     "NumericExercise",
     "Probe",
+    "PromptRule",
     "SqlExercise",
     "SqlFileExercise",
     "SqlMistake",

@@ -15,6 +15,7 @@ from typing import Any
 
 from autograder.exercises.answer import Answer, as_answer
 from autograder.exercises.context import AT_GRADING, HiddenUnavailable
+from autograder.exercises.prompt_rules import PromptRule
 
 
 class CompileError(ValueError):
@@ -41,9 +42,12 @@ class Exercise:
         super().__init_subclass__(**kwargs)
         _TYPES[cls.__name__] = cls
 
-    def __init__(self, id: str, *, hints: tuple[str, ...] = ()):
+    def __init__(
+        self, id: str, *, hints: tuple[str, ...] = (), prompt_rules: tuple[PromptRule, ...] = ()
+    ):
         self.id = id
         self.hints = tuple(hints)
+        self.prompt_rules = tuple(prompt_rules)  # instructor-only: never in learner data
 
     @property
     def answer_name(self) -> str:

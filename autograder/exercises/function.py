@@ -11,6 +11,7 @@ from typing import Any
 
 from autograder.exercises.answer import Answer, FunctionAnswer
 from autograder.exercises.base import CompileError, Exercise
+from autograder.exercises.prompt_rules import PromptRule
 from autograder.grading.codec import decode, encode
 from autograder.judges.arrays import describe_close
 from autograder.judges.calls import BannedCall, CallOutcome
@@ -157,8 +158,9 @@ class FunctionExercise(Exercise):
         banned_methods: tuple[str, ...] = (),
         tol: float = 1e-9,
         hints: tuple[str, ...] = (),
+        prompt_rules: tuple[PromptRule, ...] = (),
     ):
-        super().__init__(id, hints=hints)
+        super().__init__(id, hints=hints, prompt_rules=prompt_rules)
         self.name = name
         self.reference = reference
         self.visible = visible

@@ -28,6 +28,7 @@ import pandas as pd
 
 from autograder.exercises.answer import Answer, FunctionAnswer
 from autograder.exercises.base import Exercise
+from autograder.exercises.prompt_rules import PromptRule
 from autograder.judges.calls import BannedCall
 from autograder.judges.errors import CheckFailed
 from autograder.judges.values import type_name
@@ -120,8 +121,9 @@ class ModelExercise(Exercise):
         fit_seconds: float | None = None,
         banned: tuple[str, ...] = (),
         hints: tuple[str, ...] = (),
+        prompt_rules: tuple[PromptRule, ...] = (),
     ):
-        super().__init__(id, hints=hints)
+        super().__init__(id, hints=hints, prompt_rules=prompt_rules)
         self.name = name
         self.visible = visible
         self.hidden = hidden

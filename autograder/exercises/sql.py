@@ -15,6 +15,7 @@ from autograder.data.store import build_store, connect
 from autograder.exercises import context
 from autograder.exercises.answer import Answer
 from autograder.exercises.base import Exercise
+from autograder.exercises.prompt_rules import PromptRule
 from autograder.judges.errors import CheckFailed
 from autograder.judges.sql import (
     Database,
@@ -81,9 +82,10 @@ class SqlExercise(Exercise):
         order_note: str = "",
         mistakes: tuple[SqlMistake, ...] = (),
         hints: tuple[str, ...] = (),
+        prompt_rules: tuple[PromptRule, ...] = (),
         hidden_databases: Callable[[], tuple[Database, ...]] = hidden_databases,
     ):
-        super().__init__(id, hints=hints)
+        super().__init__(id, hints=hints, prompt_rules=prompt_rules)
         self.variable = variable
         self.reference = reference
         self.ordered = ordered

@@ -27,6 +27,7 @@ from typing import Any
 
 from autograder.exercises.answer import Answer, FunctionAnswer
 from autograder.exercises.base import CompileError, Exercise
+from autograder.exercises.prompt_rules import PromptRule
 from autograder.judges import text as textrules
 from autograder.judges.errors import CheckFailed
 
@@ -498,8 +499,9 @@ class ValueExercise(Exercise):
         hidden_rules: tuple[Rule, ...] = (),
         label_field: str | None = None,
         hints: tuple[str, ...] = (),
+        prompt_rules: tuple[PromptRule, ...] = (),
     ):
-        super().__init__(id, hints=hints)
+        super().__init__(id, hints=hints, prompt_rules=prompt_rules)
         if shape not in SHAPES:
             raise ValueError(f"shape must be one of {', '.join(SHAPES)}, not {shape!r}")
         self.name = name

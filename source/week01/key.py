@@ -17,6 +17,7 @@ from autograder.data.store import build_store
 from autograder.exercises import context
 from autograder.exercises.counted import ComparisonBudgetExercise
 from autograder.exercises.function import Case, FunctionExercise, Mistake, produces
+from autograder.exercises.prompt_rules import PromptRule
 from autograder.exercises.sql import SqlExercise, SqlMistake
 
 TITLE = "Fundamentals: SQL and Python"
@@ -69,6 +70,34 @@ sample_variance = FunctionExercise(
         ),
         Case(([5],), "a single value", raises=ValueError),
         Case(([],), "an empty list", raises=ValueError),
+    ),
+    prompt_rules=(
+        PromptRule(
+            "the sum of squared distances from the mean divided by n − 1",
+            case="hidden case 1 (two values)",
+            bank="fail_population_variance",
+        ),
+        PromptRule(
+            "rounded to two decimals",
+            case="hidden case 2 (negative numbers)",
+            bank="fail_not_rounded",
+        ),
+        PromptRule("as a float", case="expected a float", bank="fail_returns_numpy_float"),
+        PromptRule(
+            "Do not use statistics, numpy's or pandas' variance functions",
+            case="asks you to compute it yourself",
+            bank="fail_uses_library_variance",
+        ),
+        PromptRule(
+            "With fewer than two values the sample variance is undefined: raise ValueError",
+            case="hidden case 8 (a single value)",
+            bank="fail_no_length_check",
+        ),
+        PromptRule(
+            "Do not change the list you are given",
+            case="changed its input",
+            bank="fail_mutates_input_centres_in_place",
+        ),
     ),
     mistakes=(
         Mistake(
