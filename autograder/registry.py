@@ -58,7 +58,7 @@ def assignment_ids(course: Course) -> list[str]:
     return source_assignments(course.root)
 
 
-_loaded: dict[tuple[Path, str], tuple[float, Assignment]] = {}
+_loaded: dict[tuple[Path, str], tuple[tuple, Assignment]] = {}
 
 
 def load(course: Course, assignment: str) -> Assignment:
@@ -68,7 +68,13 @@ def load(course: Course, assignment: str) -> Assignment:
     if not path.is_file():
         known = ", ".join(assignment_ids(course)) or "none"
         raise CourseError(f"{assignment} has no {KEY_FILE} in source/ (assignments: {known})")
-    stamp = max(p.stat().st_mtime_ns for p in folder.glob("key*.py"))
+    # A key's hidden data is built lazily and cached in the key module, from the course's seeds
+    # and store: a change to either (course.toml edited under a running server) loads it anew.
+    stamp = (
+        max(p.stat().st_mtime_ns for p in folder.glob("key*.py")),
+        course.hidden_seeds,
+        course.store_path,
+    )
     # Checks read hidden data lazily from this course: hand it over on every load, cached or
     # not, so grading a second course in one process never sees the first one's seeds.
     context.provide(hidden_seeds=course.hidden_seeds, store=course.store_path)

@@ -32,6 +32,11 @@ def provide(*, hidden_seeds: tuple[int, ...], store: Path | None) -> None:
     _store = Path(store) if store is not None else None
 
 
+def current() -> dict:
+    """What :func:`provide` was last given, to hand back to it later."""
+    return {"hidden_seeds": _seeds, "store": _store}
+
+
 def hidden_seeds() -> tuple[int, ...]:
     if not _seeds:
         raise HiddenUnavailable(AT_GRADING)

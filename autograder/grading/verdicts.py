@@ -21,7 +21,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Bool, Integer, Unicode
 
 from autograder import registry
-from autograder.course import Course, CourseError
+from autograder.course import Course, CourseError, configuration_files, find_course_root
 from autograder.grading.confine import Limits
 from autograder.grading.remote import Missing, Worker, WorkerGone, answer
 from autograder.judges.errors import CheckFailed
@@ -117,8 +117,15 @@ def checks_in(source: str, aliases: dict[str, str]) -> list[Check] | None:
     return found or None
 
 
-@functools.cache
 def _course(root: str) -> Course:
+    """The course, read again whenever its configuration files change (seeds included)."""
+    found = find_course_root(root)
+    stamp = tuple((p.name, p.stat().st_mtime_ns) for p in configuration_files(found))
+    return _course_as_of(str(found), stamp)
+
+
+@functools.lru_cache(maxsize=8)
+def _course_as_of(root: str, stamp: tuple) -> Course:
     return Course.load(root)
 
 
