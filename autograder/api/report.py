@@ -11,8 +11,10 @@ summed, see :func:`autograder.api.grade.gradebook_rows`):
   well elsewhere: r ≥ 0.2 is the usual bar.
 
 Exercises are flagged *too easy* (mean ≥ 90 %), *too hard* (mean ≤ 20 %) or *does not
-discriminate* (r < 0.2, or every learner scored the same). Written answers still awaiting a
-manual grade count as scored 0 and are named in the report.
+discriminate* (r < 0.2, or every learner scored the same). An exercise with an answer still
+awaiting its manual grade is shown as *awaiting grading* instead: its statistics are left
+out (an ungraded 0 would call it too hard), and so is its score from the rest-of-week totals
+the other exercises are correlated with, until it is graded.
 """
 
 from __future__ import annotations
@@ -41,11 +43,16 @@ class ItemStats:
     exercise: str
     max_score: float
     learners: int
-    mean: float  # share of the points, 0..1
-    full_marks: float  # share of learners, 0..1
+    mean: float | None  # share of the points, 0..1 (None while awaiting grading)
+    full_marks: float | None  # share of learners, 0..1 (None while awaiting grading)
     discrimination: float | None  # None when it cannot be computed
-    awaiting_manual: int
+    awaiting_manual: int  # submissions whose answer still awaits a manual grade
     flags: list[str] = field(default_factory=list)
+
+    @property
+    def awaiting(self) -> bool:
+        """Some answer still awaits its manual grade: no statistics yet."""
+        return self.awaiting_manual > 0
 
 
 @dataclass
@@ -68,6 +75,9 @@ class CohortReport:
 
     def flagged(self) -> list[ItemStats]:
         return [item for item in self.items if item.flags]
+
+    def awaiting(self) -> list[ItemStats]:
+        return [item for item in self.items if item.awaiting]
 
 
 def correlation(xs: list[float], ys: list[float]) -> float | None:
@@ -102,12 +112,32 @@ def analyse(rows: list[dict]) -> tuple[list[WeekStats], list[ItemStats]]:
             waiting[key] += bool(row["needs_manual_grade"])
         learners = sorted(totals)
         weeks.append(WeekStats(assignment, sum(maxima.values()), dict(totals)))
+        # an answer awaiting its manual grade scores 0 for now: keep it out of every statistic
+        graded = {learner: 0.0 for learner in learners}
+        for key, by_learner in scores.items():
+            if not waiting[key]:
+                for learner, score in by_learner.items():
+                    graded[learner] += score
         for key in sorted(scores):
             top = maxima[key]
             if top <= 0:
                 continue
+            if waiting[key]:
+                items.append(
+                    ItemStats(
+                        assignment,
+                        *key,
+                        max_score=top,
+                        learners=len(learners),
+                        mean=None,
+                        full_marks=None,
+                        discrimination=None,
+                        awaiting_manual=waiting[key],
+                    )
+                )
+                continue
             item = [scores[key].get(learner, 0.0) for learner in learners]
-            rest = [totals[learner] - score for learner, score in zip(learners, item, strict=True)]
+            rest = [graded[learner] - score for learner, score in zip(learners, item, strict=True)]
             r = correlation(item, rest) if len(learners) >= MIN_LEARNERS_FOR_R else None
             stats = ItemStats(
                 assignment,
@@ -117,7 +147,7 @@ def analyse(rows: list[dict]) -> tuple[list[WeekStats], list[ItemStats]]:
                 mean=statistics.fmean(item) / top,
                 full_marks=sum(score >= top for score in item) / len(item),
                 discrimination=r,
-                awaiting_manual=waiting[key],
+                awaiting_manual=0,
             )
             if stats.mean >= EASY:
                 stats.flags.append("too easy")
@@ -158,6 +188,16 @@ def distribution_plot(week: WeekStats) -> str:
 
 
 def item_plot(assignment: str, items: list[ItemStats]) -> str:
+    figure, _labels = item_figure(assignment, items)
+    return _png(figure)
+
+
+def item_figure(assignment: str, items: list[ItemStats]):
+    """The item-analysis scatter and its name labels (graded exercises only).
+
+    Exercises at the same point share one label, their names one per line; each label is
+    placed at the first spot around its point where it overlaps no label placed before.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
@@ -167,23 +207,62 @@ def item_plot(assignment: str, items: list[ItemStats]) -> str:
     axes.axvspan(0, 100 * HARD, color="#f2d0d0")
     axes.axvspan(100 * EASY, 100, color="#f2d0d0")
     axes.axhspan(-1, DISCRIMINATES, color="#f5e6c8", alpha=0.7)
+    points: dict[tuple[float, float], list[ItemStats]] = defaultdict(list)
     for item in items:
+        if item.mean is None:
+            continue  # awaiting grading: no point yet
         r = item.discrimination if item.discrimination is not None else 0.0
         colour = "#c44e52" if item.flags else "#4c72b0"
         axes.scatter(100 * item.mean, r, color=colour, s=30 + 8 * item.max_score)
-        axes.annotate(
-            item.exercise,
-            (100 * item.mean, r),
-            fontsize=7,
-            xytext=(4, 3),
-            textcoords="offset points",
-        )
+        points[(round(100 * item.mean, 1), round(r, 2))].append(item)
     axes.set_xlim(0, 100)
     axes.set_ylim(-1, 1)
     axes.set_xlabel("mean score (% of points) — difficulty")
     axes.set_ylabel("discrimination (r with rest of week)")
     axes.set_title(f"{assignment}: item analysis (shaded: flagged zones)")
-    return _png(figure)
+    renderer = figure.canvas.get_renderer()
+    labels, boxes = [], []
+    for (x, y), members in sorted(points.items()):
+        text = "\n".join(sorted(item.exercise for item in members))
+        label = None
+        for dx, dy, align in _SPOTS:
+            if label is not None:
+                label.remove()
+            label = axes.annotate(
+                text,
+                (x, y),
+                fontsize=7,
+                xytext=(dx, dy),
+                textcoords="offset points",
+                ha=align,
+                va="center",
+                arrowprops={"arrowstyle": "-", "color": "#888", "lw": 0.5}
+                if abs(dy) > 12
+                else None,
+            )
+            box = label_box(label, renderer)
+            if not any(box.overlaps(other) for other in boxes):
+                break
+        labels.append(label)
+        boxes.append(label_box(label, renderer))
+    return figure, labels
+
+
+def label_box(label, renderer):
+    """The text's box (not its leader line), with a little margin."""
+    from matplotlib.text import Text
+
+    label.update_positions(renderer)  # an annotation places its text when drawn
+    return Text.get_window_extent(label, renderer).expanded(1.04, 1.08)
+
+
+# where a label may go around its point, in points: right, left, then ever further up/down
+_SPOTS = [(6, 0, "left"), (-6, 0, "right")] + [
+    (dx, sign * step * 9, align)
+    for step in range(1, 30)
+    for sign in (1, -1)
+    for dx, align in ((6, "left"), (-6, "right"))
+]
 
 
 # --------------------------------------------------------------------------- HTML
@@ -220,6 +299,18 @@ def render(weeks: list[WeekStats], items: list[ItemStats]) -> str:
             for i in flagged
         ]
         parts.append("</ul>")
+    waiting = [i for i in items if i.awaiting]
+    if waiting:
+        parts.append(
+            "<h2>Awaiting grading</h2><p>Answers still to grade by hand; these exercises get "
+            "their statistics once graded.</p><ul>"
+        )
+        parts += [
+            f"<li>{esc(i.assignment)} <b>{esc(i.exercise)}</b>: {i.awaiting_manual} of "
+            f"{i.learners} submission(s) awaiting grading</li>"
+            for i in waiting
+        ]
+        parts.append("</ul>")
     for week in weeks:
         week_items = [i for i in items if i.assignment == week.assignment]
         parts += [
@@ -235,11 +326,14 @@ def render(weeks: list[WeekStats], items: list[ItemStats]) -> str:
         ]
         for i in week_items:
             r = "–" if i.discrimination is None else f"{i.discrimination:.2f}"
+            mean = "–" if i.mean is None else _pct(i.mean)
+            full = "–" if i.full_marks is None else _pct(i.full_marks)
+            flags = "awaiting grading" if i.awaiting else ", ".join(i.flags)
             parts.append(
                 f"<tr><td class='name'>{esc(i.exercise)}</td><td class='name'>"
-                f"{esc(i.notebook)}</td><td>{i.max_score:g}</td><td>{_pct(i.mean)}</td>"
-                f"<td>{_pct(i.full_marks)}</td><td>{r}</td><td>{i.awaiting_manual}</td>"
-                f"<td class='flag'>{esc(', '.join(i.flags))}</td></tr>"
+                f"{esc(i.notebook)}</td><td>{i.max_score:g}</td><td>{mean}</td>"
+                f"<td>{full}</td><td>{r}</td><td>{i.awaiting_manual}</td>"
+                f"<td class='flag'>{esc(flags)}</td></tr>"
             )
         parts.append("</table>")
     parts.append("</body></html>")

@@ -36,5 +36,10 @@ def command(
         console.print(
             f"[yellow]flag[/yellow] {item.assignment} {item.exercise}: {', '.join(item.flags)}"
         )
+    for item in result.awaiting():  # its statistics wait for the manual grades
+        console.print(
+            f"[cyan]awaiting grading[/cyan] {item.assignment} {item.exercise}: "
+            f"{item.awaiting_manual} of {item.learners} submission(s) not graded by hand yet"
+        )
     console.print(f"grades written to {result.csv_path}")
     console.print(f"report written to {result.html_path}")

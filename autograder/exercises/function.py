@@ -16,7 +16,7 @@ from autograder.grading.codec import decode, encode
 from autograder.judges.arrays import describe_close
 from autograder.judges.calls import BannedCall, CallOutcome
 from autograder.judges.errors import CheckFailed
-from autograder.judges.values import describe_difference
+from autograder.judges.values import describe_difference, frame_detail
 
 _NOT_GIVEN: Any = object()
 
@@ -123,8 +123,14 @@ def _short(value: Any) -> str:
     if hasattr(value, "shape") and hasattr(value, "columns"):
         rows, columns = value.shape
         return f"<DataFrame: {rows} rows x {columns} columns>"
+    if type(value).__name__ == "Series" and hasattr(value, "index"):
+        return f"<Series {value.name!r}: {len(value)} values>"
     text = repr(value)
     return text if len(text) <= 60 and "\n" not in text else text.replace("\n", " ")[:57] + "..."
+
+
+def _is_frame(value: Any) -> bool:
+    return type(value).__name__ in ("DataFrame", "Series") and hasattr(value, "index")
 
 
 def call_text(name: str, args: tuple) -> str:
@@ -255,10 +261,16 @@ class FunctionExercise(Exercise):
         if problem is None:
             return None
         message = f"{self.name} {problem} {where}"
-        quoted = problem == "returned the wrong value" or (
-            self.quote_arrays and "wrong value" in problem
+        # a DataFrame or Series says where it differs (values only from visible data)
+        detail = frame_detail(outcome.result, expected, tol=self.tol, show_values=not hidden)
+        frames = _is_frame(outcome.result) and _is_frame(expected)
+        quoted = not frames and (
+            problem == "returned the wrong value"
+            or (self.quote_arrays and "wrong value" in problem)
         )
-        if not hidden and quoted:  # visible data may be quoted
+        if detail is not None:
+            message += f": {detail}"
+        elif not hidden and quoted:  # visible data may be quoted
             got, want = _short(outcome.result), _short(expected)
             if case.label:  # a case too big to print names itself
                 message = f"{self.name} returned {got} on {case.label}; expected {want}"

@@ -11,8 +11,11 @@ stated margin, computed by the key from the same data).
 Along the way the checks refuse: an answer that is not a function, a fit or predict that
 raises, named warning categories (e.g. ``ConvergenceWarning``: a model that did not
 converge), predictions of the wrong shape or outside [0, 1], the same probability for every
-row (a model that predicts one class), and predictions that change when the same model is
-fitted twice on the same data (an unseeded random model cannot be graded reproducibly).
+row (a model that predicts one class), predictions that change when the same model is
+fitted twice on the same data (an unseeded random model cannot be graded reproducibly), and,
+for a :class:`FitScore` naming an ``identifier`` column, predictions that change when only
+that column's values change (a model that learns from an id, in whatever form: raw, scaled,
+logged, ranked or as tree splits).
 Fitting time is bounded by ``fit_seconds``, the worker's limit for one call while grading;
 nothing is timed here.
 """
@@ -20,7 +23,7 @@ nothing is timed here.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -65,7 +68,10 @@ class FitScore:
 
     ``label`` names it in messages (it must not reveal hidden data); ``bar`` explains the
     minimum scores to a learner (shown for visible checks only); ``repeat`` fits a second
-    fresh model on the same data and requires identical predictions.
+    fresh model on the same data and requires identical predictions. ``identifier`` names a
+    column of the (DataFrame) test set the model must ignore: a fresh model is fitted again
+    and scored on the test set with that column's values replaced by others spread over the
+    training set's range, in reverse order, and its probabilities must not change.
     """
 
     label: str
@@ -77,6 +83,21 @@ class FitScore:
     min_average_precision: float
     bar: str = ""
     repeat: bool = False
+    identifier: str | None = None
+
+
+def moved_identifiers(case: FitScore) -> Any:
+    """The test set with only ``case.identifier`` changed: values spread evenly over the
+    training set's ids, in reverse row order, so both a linear use of the id and tree splits
+    inside the training range see other values."""
+    column = case.identifier
+    frame = case.X_test.copy()
+    train = np.asarray(case.X_train[column], dtype=float)
+    spread = np.linspace(train.min(), train.max(), len(frame))[::-1]
+    if np.issubdtype(frame[column].dtype, np.integer):
+        spread = spread.round()
+    frame[column] = spread.astype(frame[column].dtype)
+    return frame
 
 
 def _frame_data(frame: Any) -> dict[str, Any]:
@@ -202,12 +223,6 @@ class ModelExercise(Exercise):
         scores, problem = self._predict(answer, case, where)
         if problem:
             return problem
-        if np.ptp(scores) == 0:
-            return (
-                f"the model gives every customer the same probability {where}, so it cannot "
-                "rank anyone: it predicts one class only, or learnt from something that does not "
-                "carry over to these customers (an identifier, a leaked label)"
-            )
         if case.repeat:
             again, problem = self._predict(answer, case, where)
             if problem:
@@ -217,6 +232,25 @@ class ModelExercise(Exercise):
                     f"two fresh models fitted on the same data predict differently {where}: fix "
                     "random_state in every random part of the model, so grading is reproducible"
                 )
+        if case.identifier is not None and isinstance(case.X_test, pd.DataFrame):
+            moved, problem = self._predict(
+                answer, replace(case, X_test=moved_identifiers(case)), where
+            )
+            if problem:
+                return problem
+            if not np.allclose(scores, moved, rtol=0.0, atol=1e-9):
+                return (
+                    f"the model's probabilities change when only {case.identifier} changes "
+                    f"{where}: the model uses the identifier (as a feature in any form: raw, "
+                    "scaled, logged, ranked or as tree splits, or to look something up); drop "
+                    f"{case.identifier} inside the pipeline, e.g. with a ColumnTransformer that "
+                    "keeps only the feature columns"
+                )
+        if np.ptp(scores) == 0:
+            return (
+                f"the model gives every customer the same probability {where}, so it cannot "
+                "rank anyone"
+            )
         auc = roc_auc(case.y_test, scores)
         ap = average_precision(case.y_test, scores)
         if auc >= case.min_roc_auc and ap >= case.min_average_precision:
@@ -254,6 +288,7 @@ class ModelExercise(Exercise):
                     "min_average_precision": float(case.min_average_precision),
                     "bar": case.bar,
                     "repeat": case.repeat,
+                    "identifier": case.identifier,
                 }
                 for case in self.cases(hidden=False)
             ],
@@ -278,6 +313,7 @@ class ModelExercise(Exercise):
                 min_average_precision=item["min_average_precision"],
                 bar=item["bar"],
                 repeat=item["repeat"],
+                identifier=item.get("identifier"),
             )
             for item in data["visible"]
         )

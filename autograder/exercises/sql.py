@@ -19,12 +19,15 @@ from autograder.exercises.prompt_rules import PromptRule
 from autograder.judges.errors import CheckFailed
 from autograder.judges.sql import (
     Database,
+    WorkBudget,
     compare_results,
     fingerprint,
     guarded,
+    last_steps,
     run_query,
     table_data,
     table_from,
+    work_unit,
 )
 
 HIDDEN_VARIANTS = 2  # hidden databases per check: more catches more, each costs a build
@@ -110,8 +113,18 @@ class SqlExercise(Exercise):
             return self._recorded["expected"]
         return _reference_result(self.reference, database)
 
+    def reference_steps_on(self, database: Database) -> int | None:
+        """The work the reference query does on ``database`` (recorded for the visible one)."""
+        if self._recorded is not None:
+            return self._recorded["reference_steps"]
+        return _reference_steps(self.reference, database)
+
     def problems_on(self, answer: object, database: Database) -> list[str]:
-        got = run_query(database.conn, answer, name=self.variable, where=database.label)
+        steps = self.reference_steps_on(database)
+        budget = None if steps is None else WorkBudget(steps, hidden=database.hidden)
+        got = run_query(
+            database.conn, answer, name=self.variable, where=database.label, budget=budget
+        )
         problems = compare_results(
             got,
             self.expected_on(database),
@@ -156,6 +169,7 @@ class SqlExercise(Exercise):
             ordered=self.ordered,
             order_note=self.order_note,
             expected=table_data(self.expected_on(store)),
+            reference_steps=work_unit(self.reference_steps_on(store)),
             mistakes=[
                 {"message": message, "fingerprint": fingerprint(result, ordered=self.ordered)}
                 for message, result in self._mistake_results(store)
@@ -172,20 +186,35 @@ class SqlExercise(Exercise):
         exercise.order_note = data["order_note"]
         exercise.mistakes = ()
         exercise.hidden_databases = hidden_databases
-        exercise._recorded = {
-            "expected": table_from(data["expected"]),
-            "mistakes": [(m["message"], m["fingerprint"]) for m in data["mistakes"]],
-        }
+        exercise._recorded = recorded(data)
         return exercise
 
 
-_RESULTS: dict[tuple[str, str, int], object] = {}
+def recorded(data: dict[str, Any]) -> dict[str, Any]:
+    """What a learner-side SQL exercise knows of the visible database, from its data."""
+    return {
+        "expected": table_from(data["expected"]),
+        # None in a check file released before budgets were recorded: the fixed ceiling
+        "reference_steps": data.get("reference_steps"),
+        "mistakes": [(m["message"], m["fingerprint"]) for m in data["mistakes"]],
+    }
 
 
-def _reference_result(query: str, database: Database):
+_RESULTS: dict[tuple[str, str, int], tuple[pd.DataFrame, int]] = {}
+
+
+def _run_reference(query: str, database: Database) -> tuple[pd.DataFrame, int]:
     key = (query, database.label, id(database.conn))  # weeks may label databases alike
     if key not in _RESULTS:
-        _RESULTS[key] = run_query(
-            database.conn, query, name="the reference query", where=database.label
-        )
+        frame = run_query(database.conn, query, name="the reference query", where=database.label)
+        _RESULTS[key] = (frame, last_steps(database.conn))
     return _RESULTS[key]
+
+
+def _reference_result(query: str, database: Database) -> pd.DataFrame:
+    return _run_reference(query, database)[0]
+
+
+def _reference_steps(query: str, database: Database) -> int:
+    """Steps ``query`` did on ``database``, the unit of a learner query's work budget."""
+    return _run_reference(query, database)[1]

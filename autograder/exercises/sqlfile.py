@@ -21,9 +21,9 @@ from typing import Any
 
 from autograder.exercises.answer import Answer
 from autograder.exercises.base import CompileError, Exercise
-from autograder.exercises.sql import SqlExercise, _reference_result
+from autograder.exercises.sql import SqlExercise, _reference_result, recorded
 from autograder.judges.errors import CheckFailed
-from autograder.judges.sql import Database, fingerprint, guarded, table_data, table_from
+from autograder.judges.sql import Database, fingerprint, guarded, table_data, work_unit
 
 _PACKAGE = "autograder."
 
@@ -107,6 +107,7 @@ class SqlFileExercise(SqlExercise):
             database=_dotted(self.database),
             label=self.label,
             expected=table_data(self.expected_on(visible)),
+            reference_steps=work_unit(self.reference_steps_on(visible)),
             mistakes=mistakes,
         )
         return data
@@ -116,8 +117,5 @@ class SqlFileExercise(SqlExercise):
         exercise = super().from_learner_data(data)
         exercise.database = _resolve(data["database"])
         exercise.label = data["label"]
-        exercise._recorded = {
-            "expected": table_from(data["expected"]),
-            "mistakes": [(m["message"], m["fingerprint"]) for m in data["mistakes"]],
-        }
+        exercise._recorded = recorded(data)
         return exercise

@@ -152,7 +152,9 @@ def _fields(items: Items, p: dict) -> list[Problem]:
                 if kind == "text"
                 else (type(value) is list and all(type(x) is str for x in value))
             )
-            if not ok:
+            if not ok and kind == "names" and type(value) is str:
+                found.append(Problem("one_string", label, short, {"field": name}))
+            elif not ok:
                 expected = "a string" if kind == "text" else "a list of strings"
                 found.append(
                     Problem("type", label, short,
@@ -160,7 +162,8 @@ def _fields(items: Items, p: dict) -> list[Problem]:
                 )  # fmt: skip
         unknown = [k for k in item if k not in required and k not in optional]
         if unknown:
-            allowed = ", ".join(repr(k) for k in (*required, *optional))
+            # sorted: the learner's copy of the parameters comes back from JSON key-sorted
+            allowed = ", ".join(repr(k) for k in (*sorted(required), *sorted(optional)))
             found.append(
                 Problem("unknown", label, short, {"field": str(unknown[0]), "allowed": allowed})
             )
@@ -202,9 +205,94 @@ def _quantified(items: Items, p: dict) -> list[Problem]:
             text = items.text(item, name)
             if textrules.is_quantified(text, years_count=years):
                 continue
-            only_years = not years and textrules.is_quantified(text, years_count=True)
-            code = "year_only" if only_years else "none"
-            found.append(Problem(code, label, short, {"field": name or items.noun}))
+            ignored = textrules.not_quantities(text, years_count=years)
+            only_years = not years and all(
+                textrules.quantities(word) and not textrules.is_quantified(word, years_count=False)
+                for word in ignored
+            )
+            code = "year_only" if ignored and only_years else "not_counted" if ignored else "none"
+            fields = {"field": name or items.noun, "not_counted": _not_counted(ignored)}
+            found.append(Problem(code, label, short, fields))
+    return found
+
+
+def _not_counted(words: list[str]) -> str:
+    """The words listed: "'Q3' is not a quantity", "'Q3' and 'one of' are not quantities"."""
+    quoted = [repr(w) if "'" not in w else f'"{w}"' for w in words]
+    if not quoted:
+        return ""
+    if len(quoted) == 1:
+        return f"{quoted[0]} is not a quantity"
+    return f"{', '.join(quoted[:-1])} and {quoted[-1]} are not quantities"
+
+
+def _compares(items: Items, p: dict) -> list[Problem]:
+    found = []
+    for label, short, item in items.entries():
+        for name in p.get("fields", [None]):
+            if not textrules.comparisons(items.text(item, name), p["phrases"]):
+                found.append(Problem("none", label, short, {"field": name or items.noun}))
+    return found
+
+
+def _longest(items: Items, p: dict) -> list[Problem]:
+    name, others = p["field"], p["than"]
+    found = []
+    for label, short, item in items.entries():
+        count = textrules.word_count(items.text(item, name))
+        for other in others:
+            other_count = textrules.word_count(items.text(item, other))
+            if other_count >= count:
+                fields = {"field": name, "count": count, "other": other,
+                          "other_count": other_count}  # fmt: skip
+                found.append(Problem("shorter", label, short, fields))
+                break
+    return found
+
+
+def _similar(items: Items, p: dict) -> list[Problem]:
+    limit = p["max"]
+    texts = [
+        (label, short, " ".join(items.text(item, name) for name in p.get("fields", [None])))
+        for label, short, item in items.entries()
+    ]
+    found = []
+    for k, (label, short, text) in enumerate(texts):
+        for _, other, earlier in texts[:k]:
+            share = textrules.similarity(text, earlier)
+            if share >= limit:
+                fields = {"other": other, "percent": math.floor(share * 100),
+                          "max_percent": round(limit * 100)}  # fmt: skip
+                found.append(Problem("similar", label, short, fields))
+                break
+    return found
+
+
+def _topics(items: Items, p: dict) -> list[Problem]:
+    found = []
+    for number, (label, short, item) in enumerate(items.entries(), start=1):
+        if number > len(p["topics"]):
+            break
+        topic = p["topics"][number - 1]
+        if not textrules.mentions(items.text(item, p.get("field")), topic["phrases"]):
+            fields = {"number": number, "expected": topic["expected"], "source": topic["source"]}
+            found.append(Problem("off_topic", label, short, fields))
+    return found
+
+
+def _spread(items: Items, p: dict) -> list[Problem]:
+    allowed, most = p["allowed"], p["max_items"]
+    keys_of: dict[str, list[str]] = {}
+    for key, given in items.value.items():
+        for text in {textrules.match_name(n, allowed) for n in given if type(n) is str} - {None}:
+            keys_of.setdefault(text, []).append(key)
+    found = []
+    for name in allowed:
+        keys = keys_of.get(name, [])
+        if len(keys) > most:
+            fields = {"name": name, "count": len(keys), "total": len(items.value), "max": most,
+                      "keys": ", ".join(repr(k) for k in keys)}  # fmt: skip
+            found.append(Problem("often", "", "", fields))
     return found
 
 
@@ -216,7 +304,7 @@ def _first_person(items: Items, p: dict) -> list[Problem]:
             items.text(item, name), ignore_quoted=quoted
         )
         if singular <= plural:
-            code = "no_i" if singular == 0 else "we"
+            code = "no_i" if singular == 0 else "tie" if singular == plural else "we"
             fields = {"field": name or items.noun, "singular": singular, "plural": plural}
             found.append(Problem(code, label, short, fields))
     return found
@@ -264,6 +352,10 @@ def _names(items: Items, p: dict) -> list[Problem]:
     least, most = p.get("min", 1), p.get("max")
     found = []
     for label, short, item in items.entries():
+        raw = item if name is None else (item.get(name) if type(item) is dict else None)
+        if type(raw) is str:
+            found.append(Problem("one_string", label, short, {"field": name or items.noun}))
+            continue
         given = items.names(item, name)
         canonical = []
         for text in given:
@@ -389,16 +481,19 @@ def _keys(items: Items, p: dict) -> list[Problem]:
 
 def _agreement(items: Items, p: dict) -> list[Problem]:
     allowed, expected, least = p["allowed"], p["expected"], p["min_matches"]
-    matches = 0
+    matches, missing = 0, []
     for key, accepted in expected.items():
         given = items.value.get(key) if type(items.value) is dict else None
         names = [x for x in given if type(x) is str] if type(given) is list else []
         chosen = {textrules.match_name(n, allowed) for n in names} - {None}
         if chosen & set(accepted):
             matches += 1
+        else:
+            missing.append(repr(key))
     if matches >= least:
         return []
-    return [Problem("few", "", "", {"count": matches, "total": len(expected), "min": least})]
+    fields = {"count": matches, "total": len(expected), "min": least, "missing": ", ".join(missing)}
+    return [Problem("few", "", "", fields)]
 
 
 RULES: dict[str, Callable[[Items, dict], list[Problem]]] = {
@@ -406,6 +501,11 @@ RULES: dict[str, Callable[[Items, dict], list[Problem]]] = {
     "min_words": _min_words,
     "word_range": _word_range,
     "quantified": _quantified,
+    "compares": _compares,
+    "longest": _longest,
+    "similar": _similar,
+    "topics": _topics,
+    "spread": _spread,
     "first_person": _first_person,
     "no_first_person": _no_first_person,
     "speaking_time": _speaking_time,
@@ -424,6 +524,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "fields": {
         "missing": "{item} has no '{field}'",
         "type": "{item}: '{field}' must be {expected}, not a {actual}",
+        "one_string": "{item}: {field} is one string; give a list of names",
         "unknown": "{item} has a key '{field}' that is not part of a record (allowed: {allowed})",
     },
     "min_words": {
@@ -437,10 +538,26 @@ MESSAGES: dict[str, dict[str, str]] = {
     "quantified": {
         "none": "{item}: the {field} has no number, percentage, money amount or time",
         "year_only": "{item}: the only number in the {field} is a year, which does not quantify it",
+        "not_counted": "{item}: the {field} has no quantity: {not_counted}",
+    },
+    "compares": {"none": "{item}: the {field} compares its numbers with nothing"},
+    "longest": {
+        "shorter": "{item}: the {field} has {count} words and the {other} {other_count}; the "
+        "{field} must be the longest part",
+    },
+    "similar": {
+        "similar": "{item} shares {percent}% of its word pairs with {other}; below "
+        "{max_percent}% counts as a different item",
+    },
+    "topics": {"off_topic": "{item} does not mention {expected}"},
+    "spread": {
+        "often": "'{name}' is given for {count} of {total} items; at most {max} may have it"
     },
     "first_person": {
         "no_i": "{item}: the {field} never says 'I'",
         "we": "{item}: the {field} says 'I' {singular} times and 'we' {plural} times",
+        "tie": "{item}: the {field} says 'I' {singular} times and 'we' {plural} times; 'I' "
+        "must outnumber 'we'",
     },
     "no_first_person": {"used": "{item}: the {field} uses first-person words ({count})"},
     "speaking_time": {
@@ -450,6 +567,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "names": {
         "unknown": "{item} names '{name}', which is not on the list",
         "unknown_close": "{item} names '{name}', which is not on the list — did you mean '{suggestion}'?",
+        "one_string": "{item}: {field} is one string; give a list of names",
         "repeated": "{item} names '{name}' twice",
         "few": "{item} names {count}; it needs at least {min}",
         "many": "{item} names {count}; it may name at most {max}",
@@ -471,7 +589,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "missing": "the answer has no entry for {key!r} ({count} missing)",
         "unknown": "the answer has an entry {key!r} that is not asked for (keys: {keys})",
     },
-    "agreement": {"few": "{count} of {total} items agree with the key; at least {min} must"},
+    "agreement": {
+        "few": "{count} of {total} items agree with the key; at least {min} must (not "
+        "agreeing: {missing})"
+    },
 }
 
 
@@ -535,6 +656,9 @@ class ValueExercise(Exercise):
             for key, item in value.items():
                 if type(key) is not str:
                     return f"{name} has a key {key!r}: keys must be strings"
+                if type(item) is str:
+                    return (f"{noun.capitalize()} {key!r} maps to one string; give a list of "
+                            "names, one string per name")  # fmt: skip
                 if type(item) is not list or not all(type(x) is str for x in item):
                     return (f"{noun.capitalize()} {key!r} must map to a list of strings; "
                             f"it maps to a {_type_name(item)}")  # fmt: skip

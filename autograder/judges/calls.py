@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import copy
 import importlib
+import sys
+import types
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -71,8 +73,16 @@ class BannedCall(CheckFailed):
 
 @contextlib.contextmanager
 def forbid(dotted_names: tuple[str, ...]) -> Iterator[None]:
-    """Temporarily replace each named function with one that fails the check."""
-    saved = []
+    """Temporarily replace each named function with one that fails the check.
+
+    A method of an object (``scipy.stats:norm.ppf``) is replaced on the object and on its
+    class, so a copy of the object reaches it too: ``norm(0, 1).ppf`` works on a new
+    ``norm`` object, made when the distribution is frozen. The message names what the
+    learner called: the banned function, or the function of its package the learner called
+    that reached it (``scipy.stats.gamma(...).sf``, which calls ``scipy.special.gammaincc``).
+    """
+    saved = []  # (owner, attribute, original or _ABSENT): restored in reverse order
+    roots = {dotted.partition(":")[0].split(".")[0] for dotted in dotted_names}
     try:
         for dotted in dotted_names:
             module_name, _, attr_path = dotted.partition(":")
@@ -80,19 +90,76 @@ def forbid(dotted_names: tuple[str, ...]) -> Iterator[None]:
             *parents, attr = attr_path.split(".")
             for parent in parents:
                 owner = getattr(owner, parent)
-            original = getattr(owner, attr)
-
-            def banned(*_a, _name=f"{module_name}.{attr_path}", **_k):
-                raise BannedCall(
-                    f"this exercise asks you not to use {_name}(); compute it yourself"
-                )
-
-            setattr(owner, attr, banned)
-            saved.append((owner, attr, original))
+            banned = _banned(f"{module_name}.{attr_path}", roots)
+            targets = [owner]
+            if not isinstance(owner, type | types.ModuleType) and attr in dir(type(owner)):
+                targets.append(type(owner))  # the class too, for copies of the object
+            for target in targets:
+                saved.append((target, attr, vars(target).get(attr, _ABSENT)))
+                setattr(target, attr, banned)
         yield
     finally:
         for owner, attr, original in reversed(saved):
-            setattr(owner, attr, original)
+            if original is _ABSENT:
+                with contextlib.suppress(AttributeError):
+                    delattr(owner, attr)
+            else:
+                setattr(owner, attr, original)
+
+
+_ABSENT = object()
+
+
+def _banned(name: str, roots: set[str]) -> Callable:
+    def banned(*_a, **_k):
+        called = _called_through(sys._getframe(1), roots)
+        if called is None or called.replace("(...)", "") == name:
+            shown = called or name
+            raise BannedCall(f"this exercise asks you not to use {shown}(); compute it yourself")
+        raise BannedCall(
+            f"this exercise asks you not to use {called}() (it calls {name}()); compute it yourself"
+        )
+
+    return banned
+
+
+def _called_through(frame, roots: set[str]) -> str | None:
+    """The function of a banned package the learner called, when it is not the banned one.
+
+    Walks out from the banned function's caller through frames of the banned packages
+    (``roots``, e.g. scipy); the outermost is what the learner's code called. None when the
+    learner called the banned function itself, or when that function cannot be named surely.
+    """
+    entry = None
+    while frame is not None and str(frame.f_globals.get("__name__", "")).split(".")[0] in roots:
+        entry, frame = frame, frame.f_back
+    if entry is None or "<" in entry.f_code.co_qualname:
+        return None  # a wrapper or a nested function: do not guess its public name
+    method = entry.f_code.co_name
+    owner = entry.f_locals.get("self") if "self" in entry.f_code.co_varnames[:1] else None
+    if owner is not None:
+        dist = getattr(owner, "dist", None)  # a frozen scipy distribution: norm(0, 1)
+        if isinstance(getattr(dist, "name", None), str):
+            return f"{_public_module(type(dist).__module__)}.{dist.name}(...).{method}"
+        if isinstance(getattr(owner, "name", None), str):  # a scipy distribution: norm
+            return f"{_public_module(type(owner).__module__)}.{owner.name}.{method}"
+        return f"{_public_module(type(owner).__module__)}.{type(owner).__name__}.{method}"
+    module = str(entry.f_globals.get("__name__", ""))
+    parts = module.split(".")
+    for end in range(min(2, len(parts)), len(parts) + 1):  # the shortest public path to it
+        found = getattr(sys.modules.get(".".join(parts[:end])), method, None)
+        if getattr(found, "__code__", None) is entry.f_code:
+            return f"{'.'.join(parts[:end])}.{method}"
+    return f"{module}.{method}"
+
+
+def _public_module(module: str) -> str:
+    """``scipy.stats._continuous_distns`` → ``scipy.stats``: the part before private names."""
+    parts = module.split(".")
+    for index, part in enumerate(parts):
+        if part.startswith("_"):
+            return ".".join(parts[:index]) or module
+    return module
 
 
 def code_names(func: Callable) -> set[str]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 # ------------------------------------------------------------------------------ words
 
@@ -121,6 +121,7 @@ class Quantity:
 
     kind: str
     text: str
+    start: int = field(default=0, compare=False)  # where it begins in the text
 
 
 def quantities(text: str) -> list[Quantity]:
@@ -133,14 +134,48 @@ def quantities(text: str) -> list[Quantity]:
     often as a number. Digits glued to letters (Q3, H1, L5) are labels, not quantities;
     vague amounts (hundreds of, several) are not quantities either.
     """
+    return _scan(text)[0]
+
+
+VAGUE = frozenset(
+    {"several", "many", "few", "numerous", "various", "multiple", "countless", "hundreds",
+     "thousands", "millions", "billions", "dozens", "tens", "lots", "plenty"}
+)  # fmt: skip
+
+
+def not_quantities(text: str, *, years_count: bool = True) -> list[str]:
+    """The words of ``text`` that look like amounts but are not quantities, as written: a
+    label with digits glued to letters ("Q3"), a lone "one" with the word after it ("one
+    of"), a vague amount ("several", "hundreds"), and a year on its own unless
+    ``years_count``. Each is listed once, in the order of the text."""
+    found, ignored = _scan(text)
+    if not years_count:
+        ignored += [(q.start, q.text) for q in found if q.kind == "year"]
+    ignored += [(m.start(), m.group()) for m in _VAGUE_WORD.finditer(text)
+                if m.group().lower() in VAGUE]  # fmt: skip
+    return list(dict.fromkeys(text for _, text in sorted(ignored)))
+
+
+_VAGUE_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _scan(text: str) -> tuple[list[Quantity], list[tuple[int, str]]]:
+    """(quantities, (position, text) of number-like words that are not quantities)."""
     tokens = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
     found: list[Quantity] = []
+    ignored: list[tuple[int, str]] = []
     i = 0
     while i < len(tokens):
         token, start, end = tokens[i]
         low = token.lower()
         if token[0].isdigit():
             if start > 0 and text[start - 1].isalpha():
+                left, right = start, end
+                while left > 0 and text[left - 1].isalnum():
+                    left -= 1
+                while right < len(text) and text[right].isalnum():
+                    right += 1
+                ignored.append((left, text[left:right]))
                 i += 1
                 continue
             run_end, spelled = i + 1, False
@@ -154,7 +189,7 @@ def quantities(text: str) -> list[Quantity]:
                 else:
                     break
         elif low in MULTIPLIERS:
-            found.append(Quantity("number", token))
+            found.append(Quantity("number", token, start))
             i += 1
             continue
         else:
@@ -173,11 +208,13 @@ def quantities(text: str) -> list[Quantity]:
         if kind == "number" and not spelled and not magnitude and _is_year(token):
             kind = "year"
         if kind == "number" and spelled and run_end - i == 1 and low == "one":
+            shown = text[start : tokens[i + 1][2]] if i + 1 < len(tokens) else token
+            ignored.append((start, shown))
             i = after
             continue
-        found.append(Quantity(kind, span))
+        found.append(Quantity(kind, span, start))
         i = max(after, i + 1)
-    return found
+    return found, ignored
 
 
 def _is_year(token: str) -> bool:
@@ -210,6 +247,55 @@ def _kind_of(text: str, tokens: list[tuple[str, int, int]], first: int, after: i
 def is_quantified(text: str, *, years_count: bool = True) -> bool:
     """True when ``text`` holds a quantity (a year on its own only if ``years_count``)."""
     return any(years_count or q.kind != "year" for q in quantities(text))
+
+
+# ------------------------------------------------------------------------ comparisons
+
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
+_UP_DOWN = re.compile(r"\b(?:up|down)\s+(?:by\s+)?", re.IGNORECASE)
+
+
+def comparisons(text: str, phrases: Iterable[str]) -> list[str]:
+    """How ``text`` compares a number with something: the ``phrases`` it uses (whole words,
+    see :func:`mentions`), then "from … to" when one sentence holds "from", a later "to" and
+    two quantities ("from 22% to 61%"), then "up"/"down" (optionally "by") directly before a
+    percentage or money amount ("up 40%", "down by $3K"). Empty when it compares with
+    nothing."""
+    found = mentions(text, phrases)
+    for sentence in _SENTENCE_END.split(text):
+        words = normalize_name(sentence).split()
+        if "from" in words and "to" in words[words.index("from") + 1 :]:
+            if len(quantities(sentence)) >= 2:
+                found.append("from … to")
+                break
+    for match in _UP_DOWN.finditer(text):
+        rest = text[match.end() :]
+        first = quantities(rest)
+        at_start = first and first[0].start == len(rest) - len(rest.lstrip("$£€¥₹"))
+        if at_start and first[0].kind in ("percentage", "money"):  # not "set up 3 dashboards"
+            found.append(f"{match.group().split()[0].lower()} …")
+            break
+    return found
+
+
+# ------------------------------------------------------------------------- similarity
+
+_SIMILARITY_WORD = re.compile(r"[^\W_]+")
+
+
+def word_pairs(text: str) -> set[tuple[str, str]]:
+    """The distinct pairs of consecutive words of ``text`` (runs of letters and digits, lower
+    case): "Cut costs by 18%" gives (cut, costs), (costs, by), (by, 18)."""
+    tokens = _SIMILARITY_WORD.findall(text.lower())
+    return set(zip(tokens, tokens[1:], strict=False))
+
+
+def similarity(first: str, second: str) -> float:
+    """Jaccard similarity of the two texts' word pairs: shared pairs / all distinct pairs
+    (0.0 when neither has a pair). A text retold with a few words changed keeps most of its
+    pairs; two different stories share only common ones ("of the", "i then")."""
+    a, b = word_pairs(first), word_pairs(second)
+    return len(a & b) / len(a | b) if a | b else 0.0
 
 
 # -------------------------------------------------------------------- opening words
@@ -283,7 +369,11 @@ def closest_name(text: str, allowed: Iterable[str], *, cutoff: float = 0.6) -> s
     return inside[0] if len(inside) == 1 else None
 
 
+_POSSESSIVE = re.compile(r"(?<=[^\W\d_])['’]s\b")
+
+
 def mentions(text: str, phrases: Iterable[str]) -> list[str]:
-    """The ``phrases`` that occur in ``text`` as whole words, compared tolerantly."""
-    padded = f" {normalize_name(text)} "
+    """The ``phrases`` that occur in ``text`` as whole words, compared tolerantly; a
+    possessive "'s" is dropped first, so "marketing's" mentions "marketing"."""
+    padded = f" {normalize_name(_POSSESSIVE.sub('', text))} "
     return [p for p in phrases if normalize_name(p) and f" {normalize_name(p)} " in padded]

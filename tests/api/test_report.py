@@ -10,7 +10,13 @@ import pytest
 from nbgrader.api import Gradebook
 from typer.testing import CliRunner
 
-from autograder.api.report import correlation, report
+from autograder.api.report import (
+    ItemStats,
+    analyse,
+    correlation,
+    item_figure,
+    report,
+)
 from autograder.cli.main import app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -107,3 +113,71 @@ def test_cli_writes_the_report_where_asked(course, tmp_path):
     assert result.exit_code == 0, result.output
     assert (tmp_path / "out" / "report.html").is_file()
     assert "flag" in result.output and "hard: too hard" in result.output
+
+
+def _rows(design: dict, waiting: set[str] = frozenset()) -> list[dict]:
+    rows = []
+    for k in range(LEARNERS):
+        for exercise, (points, score) in design.items():
+            rows.append(
+                {
+                    "student_id": f"s{k:02d}",
+                    "assignment": WEEK,
+                    "notebook": "nb",
+                    "exercise": exercise,
+                    "score": 0.0 if exercise in waiting else score(k),
+                    "max_score": float(points),
+                    "needs_manual_grade": exercise in waiting,
+                }
+            )
+    return rows
+
+
+def test_an_exercise_awaiting_manual_grading_is_not_called_too_hard():
+    design = {**DESIGN, "essay": (5, lambda k: 5.0)}
+    _, stats = analyse(_rows(design, waiting={"essay"}))
+    essay = next(item for item in stats if item.exercise == "essay")
+    assert essay.awaiting and essay.awaiting_manual == LEARNERS
+    assert essay.flags == [] and essay.mean is None and essay.discrimination is None
+    # nor do its ungraded zeros change the other exercises' statistics
+    _, without = analyse(_rows(DESIGN))
+    graded = {item.exercise: item.discrimination for item in stats if not item.awaiting}
+    assert graded == {item.exercise: item.discrimination for item in without}
+
+
+def test_the_page_shows_awaiting_grading_apart_from_the_exercises_to_look_at():
+    from autograder.api.report import render
+
+    weeks, stats = analyse(_rows({**DESIGN, "essay": (5, lambda k: 5.0)}, waiting={"essay"}))
+    page = render(weeks, stats)
+    look_at = page.split("<h2>Exercises to look at</h2>")[1].split("</ul>")[0]
+    assert "essay" not in look_at
+    assert "<h2>Awaiting grading</h2>" in page
+    assert f"<b>essay</b>: {LEARNERS} of {LEARNERS} submission(s) awaiting grading" in page
+
+
+def _item(name: str, mean: float, r: float | None) -> ItemStats:
+    return ItemStats(WEEK, "nb", name, 2.0, LEARNERS, mean, mean, r, 0)
+
+
+def test_scatter_labels_never_overlap_and_shared_points_share_one_label():
+    import matplotlib.pyplot as plt
+    from matplotlib.text import Text
+
+    items = [_item(f"same_point_{i}", 0.5, 0.4) for i in range(3)]  # one point, three names
+    items += [_item(f"crowded_{i}", 0.5 + 0.01 * i, 0.4 + 0.01 * i) for i in range(1, 6)]
+    items += [_item(f"undiscriminating_{i}", 1.0, None) for i in range(2)]
+    figure, labels = item_figure(WEEK, items)
+    renderer = figure.canvas.get_renderer()
+    texts = [label.get_text() for label in labels]
+    assert "same_point_0\nsame_point_1\nsame_point_2" in texts
+    assert "undiscriminating_0\nundiscriminating_1" in texts
+    assert sorted(name for text in texts for name in text.split("\n")) == sorted(
+        item.exercise for item in items
+    )
+    figure.canvas.draw()
+    boxes = [Text.get_window_extent(label, renderer) for label in labels]  # text, not leader
+    for i, box in enumerate(boxes):
+        for other in boxes[i + 1 :]:
+            assert not box.overlaps(other)
+    plt.close(figure)

@@ -7,6 +7,7 @@ exercise whose id begins with the cell's id.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from functools import cache
 
@@ -65,3 +66,32 @@ def cases() -> list[tuple[str, str, str]]:
         for cell_id in answer_cells(week)
         for name in bank(week).get(cell_id, {})
     ]
+
+
+@cache
+def _setup(week: str, cell_id: str) -> tuple[tuple[str, ...], str]:
+    """The setup code cells before the notebook's first answer cell, and its folder."""
+    for path in registry.load(COURSE, week).notebooks:
+        nb = notebooks.read(path)
+        if cell_id not in cohort.answer_cells(nb):
+            continue
+        setup = []
+        for cell in nb.cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if meta.get("solution") or notebooks.is_test_cell(cell):
+                break
+            if cell.cell_type == "code" and meta.get("locked"):
+                setup.append(cell.source)
+        return tuple(setup), str(path.parent)
+    raise AssertionError(f"no notebook of {week} has the answer cell {cell_id}")
+
+
+def setup_namespace(week: str, cell_id: str) -> dict:
+    """What the learner's kernel holds when the answer cell runs: its notebook's setup cells,
+    run in the notebook's folder (a model answer may lean on the setup's helpers)."""
+    sources, folder = _setup(week, cell_id)
+    namespace = {"__name__": "__main__"}
+    with contextlib.chdir(folder):
+        for source in sources:
+            exec(compile(source, f"<setup of {week}>", "exec"), namespace)
+    return namespace

@@ -42,7 +42,7 @@ def failures(week: str, cell_id: str, namespace: dict) -> list[str]:
 def test_bank_answer_is_judged_as_named(week, cell_id, name):
     source = banks.bank(week)[cell_id][name]
     kind, text = banks.header(source)
-    namespace = {"__name__": "__main__"}
+    namespace = banks.setup_namespace(week, cell_id)
     exec(compile(source, f"<answer bank {week}/{cell_id}/{name}>", "exec"), namespace)
     assert_judged_as_named(name, kind, text, failures(week, cell_id, namespace))
 

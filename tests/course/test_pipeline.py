@@ -17,6 +17,7 @@ from autograder import cohort, notebooks, registry
 from autograder.api.grade import grade
 from autograder.api.release import find_leaks, generate, release
 from autograder.course import copy_configuration
+from tests.course import answer_banks
 from tests.keys import COURSE
 
 pytestmark = pytest.mark.pipeline
@@ -127,6 +128,29 @@ def test_bank_answer_scores_as_named(graded, week, exercise, name):
         assert row["score"] == row["max_score"] > 0
     else:
         assert row["score"] < row["max_score"]
+        # for its own reason: a grader crash or a kernel that died also scores below max
+        _, expected = answer_banks.header(BANK[week][exercise][name])
+        learner = bank_learner(week, exercise, name)
+        messages = failed_test_messages(graded(week)["course"], week, learner, exercise)
+        assert any(expected.lower() in m.lower() for m in messages), (
+            f"{name} should fail saying {expected!r}; its test cells said: {messages}"
+        )
+
+
+def failed_test_messages(course: Path, week: str, learner: str, exercise: str) -> list[str]:
+    """The error messages of the graded test cells that judge one answer cell."""
+    folder = course / "autograded" / learner / week
+    found = []
+    for path in sorted(folder.glob("*.ipynb")):
+        nb = notebooks.read(path)
+        cells = list(cohort.answer_cells(nb))
+        if exercise not in cells:
+            continue
+        for cell in nb.cells:
+            name = notebooks.grade_id(cell) or ""
+            if notebooks.is_test_cell(cell) and notebooks.exercise_of(name, cells) == exercise:
+                found += [o.get("evalue", "") for o in cell.outputs if o.output_type == "error"]
+    return found
 
 
 def test_regenerated_release_matches_committed_files():

@@ -69,7 +69,7 @@ def prompt_of(week: str, cell_id: str) -> str:
 
 def hidden_failure(week: str, cell_id: str, exercise, bank_name: str) -> str | None:
     """The message the bank answer's hidden check fails with (None when it passes)."""
-    namespace = {"__name__": "__main__"}
+    namespace = banks.setup_namespace(week, cell_id)
     source = banks.bank(week)[cell_id][bank_name]
     exec(compile(source, f"<answer bank {week}/{cell_id}/{bank_name}>", "exec"), namespace)
     assert exercise.answer_name in namespace, f"{bank_name} does not define the answer"

@@ -9,7 +9,7 @@ from autograder.exercises.base import CompileError
 from autograder.exercises.sql import SqlMistake
 from autograder.exercises.sqlfile import SqlFileExercise, _resolve
 from autograder.judges import CheckFailed
-from autograder.judges.sql import Database, guarded
+from autograder.judges.sql import Database, guarded, work_unit
 
 QUERY = "SELECT status, COUNT(*) AS orders FROM orders GROUP BY status"
 
@@ -66,3 +66,11 @@ def test_only_autograder_functions_can_be_named(course):
         _exercise(database=lambda: course / "data" / "churn.db").learner_data()
     with pytest.raises(ValueError):
         _resolve("os:getcwd")
+
+
+def test_the_learner_side_records_the_reference_work_on_its_database(course):
+    exercise = _exercise()
+    steps = exercise.reference_steps_on(exercise.visible_database())
+    data = exercise.learner_data()
+    assert data["reference_steps"] == work_unit(steps)
+    assert SqlFileExercise.from_learner_data(data).reference_steps_on(None) == work_unit(steps)

@@ -119,7 +119,7 @@ def test_fields_missing_unknown_and_wrong_type():
     assert "has no 'result'" in problem(ex, typo)
     names = bank()
     names[2]["principles"] = "Speed"
-    assert "'principles' must be a list of strings, not a str" in problem(ex, names)
+    assert "principles is one string; give a list of names" in problem(ex, names)
     extra = bank()
     extra[0]["notes"] = "x"
     assert "has a key 'notes'" in problem(ex, extra)
@@ -284,9 +284,10 @@ def test_mapping_shape_keys_names_and_private_agreement():
     assert problem(ex, {"q1": ["speed"], "q2": ["thrift"]}, hidden=True) is None
     assert "no entry for 'q2'" in problem(ex, {"q1": ["Speed"]})
     assert "entry 'q3'" in problem(ex, {"q1": ["Speed"], "q2": ["Care"], "q3": ["Care"]})
-    assert "must map to a list of strings" in problem(ex, {"q1": "Speed", "q2": ["Care"]})
+    assert "Question 'q1' maps to one string" in problem(ex, {"q1": "Speed", "q2": ["Care"]})
+    assert "must map to a list of strings" in problem(ex, {"q1": ["Speed", 3]})
     message = problem(ex, {"q1": ["Care"], "q2": ["Thrift"]}, hidden=True)
-    assert message == "1 of 2 items agree with the key; at least 2 must"
+    assert message == "1 of 2 items agree with the key; at least 2 must (not agreeing: 'q1')"
     assert "Speed" not in message  # the key is never quoted
     learner = learner_copy(ex)
     shipped = json.dumps(ex.learner_data())
@@ -355,3 +356,129 @@ def test_coverage_table_from_a_list_and_without_data(capsys):
     assert coverage_table("not yet", NAMES, field="principles") is None
     assert coverage_table([story()], object()) is None
     assert "not while grading" in capsys.readouterr().out
+
+
+# ------------------------------------------------------------------ rules added for week 7
+
+
+def test_a_result_without_quantity_names_the_words_that_did_not_count():
+    visible = Rule("quantified", {"fields": ["result"], "years_count": True})
+    hidden = Rule("quantified", {"fields": ["result"], "years_count": False})
+    ex = exercise([visible], [hidden])
+    stories = bank()
+    stories[0]["result"] = "In Q3 it became one of the most used reports."
+    assert problem(ex, stories).endswith(
+        "the result has no quantity: 'Q3' and 'one of' are not quantities"
+    )
+    stories[0]["result"] = "In Q3 of 2023 the report was rebuilt."
+    assert problem(ex, stories) is None
+    assert "'Q3' and '2023' are not quantities" in problem(ex, stories, hidden=True)
+    stories[0]["result"] = "Everyone was happier."
+    assert problem(ex, stories).endswith(
+        "the result has no number, percentage, money amount or time"
+    )
+
+
+def test_compares_needs_a_comparison_word_or_pattern():
+    ex = exercise([Rule("compares", {"fields": ["result"], "phrases": ["fell", "than"]})])
+    stories = bank()  # "Corrections fell from 4 a month to zero"
+    assert problem(ex, stories) is None
+    stories[2]["result"] = "The work took 3 weeks with 100% success."
+    assert problem(ex, stories) == (
+        'Story 3 ("Story number 2"): the result compares its numbers with nothing'
+    )
+    stories[2]["result"] = "Precision went from 22% to 61% in 3 weeks."
+    assert problem(ex, stories) is None
+
+
+def test_longest_part_is_strictly_longest():
+    ex = exercise([Rule("longest", {"field": "action", "than": ["situation", "task", "result"]})])
+    stories = bank()
+    assert problem(ex, stories) is None
+    stories[1]["situation"] = stories[1]["action"].replace("I ", "We ")  # same word count
+    assert "the action has 15 words and the situation 15" in problem(ex, stories)
+
+
+def test_similar_items_are_caught_and_different_ones_pass():
+    ex = exercise([Rule("similar", {"fields": list(PARTS), "max": 0.5})])
+    stories = [
+        story(
+            "One",
+            action="I mapped the refunds, rewrote the logic and added tests that stop bad runs.",
+        ),
+        story(
+            "Two",
+            situation="Dispatchers ignored a list of late orders that flagged a third of them.",
+            task="Make the list short enough to act on.",
+            action="I sat with two dispatchers, rebuilt the labels and tuned for the top fifty.",
+            result="Precision rose from 22% to 61% in a two-week pilot.",
+        ),
+    ]
+    assert problem(ex, stories) is None
+    retold = story(
+        "Three",
+        action="I mapped the refunds, rewrote the logic and wrote tests that stop bad runs.",
+    )
+    message = problem(ex, [*stories, retold])
+    assert message.startswith('Story 3 ("Three") shares ') and "with story 1" in message
+
+
+def test_topics_follow_the_order_of_the_items():
+    ex = ValueExercise(
+        "demo", name="BULLETS", shape="strings", noun="bullet", plural="bullets", hints=("h",),
+        rules=(Rule("topics", {"topics": [
+            {"source": "Ran tests", "expected": "test(s)", "phrases": ["test", "tests"]},
+            {"source": "Built a model", "expected": "model", "phrases": ["model"]},
+        ]}),),
+    )  # fmt: skip
+    assert problem(ex, ["Ran 12 tests", "Shipped a model"]) is None
+    assert problem(ex, ["Shipped a model", "Ran 12 tests"]) == (
+        'Bullet 1 ("Shipped a model") does not mention test(s) (the same problem in bullet 2)'
+    )
+
+
+def test_spread_limits_how_often_one_name_is_given_and_one_string_is_named():
+    ex = exercise(
+        [Rule("names", {"allowed": NAMES}), Rule("spread", {"allowed": NAMES, "max_items": 2})],
+        shape="mapping",
+    )
+    assert problem(ex, {"a": ["Speed"], "b": ["speed", "Care"], "c": ["Care"]}) is None
+    assert problem(ex, {"a": ["Speed"], "b": ["speed"], "c": ["SPEED"]}) == (
+        "'Speed' is given for 3 of 3 items; at most 2 may have it"
+    )
+    assert problem(ex, {"a": "Speed, Care"}) == (
+        "Question 'a' maps to one string; give a list of names, one string per name"
+    ).replace("Question", "Story")
+
+
+def test_fields_and_names_say_when_a_list_of_names_is_one_string():
+    ex = exercise(
+        [
+            Rule("fields", {"required": {"principles": "names"}, "optional": {}}),
+        ]
+    )
+    value = [{"principles": "Speed, Care"}]
+    assert problem(ex, value) == "Story 1: principles is one string; give a list of names"
+    names = exercise([Rule("names", {"field": "principles", "allowed": NAMES})])
+    assert problem(names, value) == "Story 1: principles is one string; give a list of names"
+
+
+def test_a_tie_in_pronouns_says_i_must_outnumber_we():
+    ex = exercise([Rule("first_person", {"field": "action"})])
+    stories = bank()
+    stories[0]["action"] = "I mapped the refunds and we rewrote the logic."
+    assert problem(ex, stories) == (
+        "Story 1 (\"Story number 0\"): the action says 'I' 1 times and 'we' 1 times; 'I' must "
+        "outnumber 'we'"
+    )
+
+
+def test_agreement_names_the_items_that_do_not_agree():
+    ex = exercise(
+        [],
+        [Rule("agreement", {"allowed": NAMES, "expected": {"a": ["Speed"], "b": ["Care"]}, "min_matches": 2})],
+        shape="mapping",
+    )  # fmt: skip
+    assert problem(ex, {"a": ["Speed"], "b": ["Thrift"]}, hidden=True) == (
+        "1 of 2 items agree with the key; at least 2 must (not agreeing: 'b')"
+    )

@@ -183,3 +183,56 @@ def test_mentions_whole_words_only():
     phrases = ["SQL", "A/B test", "R"]
     assert text.mentions("Ran an a/b test in sql", phrases) == ["SQL", "A/B test"]
     assert text.mentions("Ran A/B testing with MySQL for a bar chart", phrases) == []
+
+
+# ------------------------------------------------------------ what does not count, comparisons
+
+
+def test_not_quantities_lists_labels_a_lone_one_vague_amounts_and_years_when_asked():
+    sentence = "In Q3 it became one of our best launches; several teams used it in 2023."
+    assert text.not_quantities(sentence) == ["Q3", "one of", "several"]
+    assert text.not_quantities(sentence, years_count=False) == ["Q3", "one of", "several", "2023"]
+    assert text.not_quantities("Hundreds of B2B users wrote in.") == ["Hundreds", "B2B"]
+    assert text.not_quantities("Churn fell 18% in one week.") == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        ("Late deliveries fell by 18%.", ["fell"]),
+        ("Churn was 9 points lower than in control.", ["than", "control", "lower"]),
+        ("Precision went from 22% to 61%.", ["from … to"]),
+        ("Revenue was up 40% on spring.", ["up …"]),
+        ("Costs were down by $3K a month.", ["down …"]),
+    ],
+)
+def test_comparisons_by_word_from_to_and_up_down(sentence, found):
+    assert sorted(text.comparisons(sentence, ["fell", "than", "lower", "control"])) == sorted(found)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The project took 3 weeks and had 100% success.",
+        "I set up 3 dashboards.",  # "up" before a word, not a number
+        "A note from the VP went to 40 people.",  # "from" then a word, one quantity
+        "From the team, 12 analysts moved to the new tool.",  # two sentences' worth, one number
+    ],
+)
+def test_a_number_without_comparison(sentence):
+    assert text.comparisons(sentence, ["fell", "than"]) == []
+
+
+def test_similarity_of_word_pairs():
+    story = "I rebuilt the labels from the new slot times and tuned the threshold."
+    retold = "I rebuilt the labels using the new slot times and tuned the cut-off."
+    assert text.word_pairs("Cut costs by 18%") == {("cut", "costs"), ("costs", "by"), ("by", "18")}
+    assert text.similarity(story, story) == 1.0
+    assert 0.4 < text.similarity(story, retold) < 1.0
+    assert text.similarity(story, "Dispatchers handled fifty orders a day.") == 0.0
+    assert text.similarity("", "") == 0.0
+
+
+def test_mentions_drops_a_possessive():
+    assert text.mentions("Cut marketing's report time", ["marketing"]) == ["marketing"]
+    assert text.mentions("Cut marketingops time", ["marketing"]) == []

@@ -10,8 +10,12 @@ copied beside it. From there, as a learner:
     case, a reference query or a hidden seed;
 (c) ``check_hidden`` says hidden checks run at grading time.
 
-The environment reuses the test run's third-party packages (``--system-site-packages``), so
-no network is needed; the project itself comes only from the wheel.
+The environment reuses the test run's third-party packages, so no network is needed: the
+base interpreter's (``--system-site-packages``) and, when the tests run in a virtual
+environment, that environment's too, listed in a ``.pth`` file. A directory listed there is
+only put on ``sys.path``; its own ``.pth`` files are not run, so an editable install of the
+project there (``pip install -e .``, which works through a ``.pth`` file) does not reach the
+learner: the project itself comes only from the wheel.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import json
 import os
 import re
 import shutil
+import site
 import subprocess
 import sys
 import venv
@@ -136,6 +141,12 @@ def learner(tmp_path_factory) -> dict:
     env_dir = base / "env"
     venv.create(env_dir, system_site_packages=True, with_pip=False)
     python = env_dir / "bin" / "python"
+    site_dir = next((env_dir / "lib").glob("python3*/site-packages"))
+    # the test run's own packages, when it runs in a virtual environment: plain path entries
+    # after the learner's site-packages (their .pth files, an editable install's, do not run)
+    (site_dir / "test-run-packages.pth").write_text(
+        "".join(f"{path}\n" for path in site.getsitepackages()), encoding="utf-8"
+    )
     subprocess.run(
         [sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-deps"]
         + ["--no-index", str(wheel)],
@@ -151,8 +162,7 @@ def learner(tmp_path_factory) -> dict:
         "XDG_CACHE_HOME": str(base / "cache"),  # the store is built here from its public seed
         "PATH": f"{env_dir / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
     }
-    site = next((env_dir / "lib").glob("python3*/site-packages"))
-    return {"python": python, "home": home, "env": env, "site": site, "env_dir": env_dir}
+    return {"python": python, "home": home, "env": env, "site": site_dir, "env_dir": env_dir}
 
 
 def run_learner(learner: dict, *args: str, cwd: Path, **kwargs) -> subprocess.CompletedProcess:
@@ -171,6 +181,21 @@ def test_the_package_comes_from_the_wheel_not_the_course(learner):
         learner, "-c", "import autograder; print(autograder.__file__)", cwd=learner["home"]
     )
     assert Path(result.stdout.strip()).is_relative_to(learner["site"]), result.stderr
+
+
+def test_the_course_is_on_no_path_the_learner_imports_from(learner):
+    """Reusing the test run's packages must not bring its (editable) project along."""
+    show = (
+        "import json, sys; "
+        "print(json.dumps([sys.path, [type(f).__module__ for f in sys.meta_path]]))"
+    )
+    result = run_learner(learner, "-c", show, cwd=learner["home"])
+    assert result.returncode == 0, result.stderr
+    path, finders = json.loads(result.stdout)
+    assert not [p for p in path if p and Path(p).resolve().is_relative_to(ROOT)], path
+    assert not [f for f in finders if "editable" in f], finders
+    result = run_learner(learner, "-c", "import numpy, pandas, scipy", cwd=learner["home"])
+    assert result.returncode == 0, result.stderr  # the third-party packages are reachable
 
 
 @pytest.mark.parametrize("week", WEEKS)
@@ -224,8 +249,8 @@ def test_autograder_check_and_the_progress_notebook_run(learner, tmp_path):
 
 def scanned_files(learner: dict) -> list[Path]:
     """Everything the wheel installed, and every released file."""
-    site = learner["site"]
-    installed = [*(site / "autograder").rglob("*"), *site.glob("ds_interview_loop*/*")]
+    site_dir = learner["site"]
+    installed = [*(site_dir / "autograder").rglob("*"), *site_dir.glob("ds_interview_loop*/*")]
     installed += [p for p in learner["env_dir"].joinpath("bin").glob("autograder*")]
     released = list(learner["home"].rglob("*"))
     return sorted(p for p in installed + released if p.is_file() and p.suffix != ".pyc")
