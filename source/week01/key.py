@@ -19,6 +19,7 @@ from autograder.exercises.counted import ComparisonBudgetExercise
 from autograder.exercises.function import Case, FunctionExercise, Mistake, produces
 from autograder.exercises.prompt_rules import PromptRule
 from autograder.exercises.sql import SqlExercise, SqlMistake
+from autograder.judges.sql import Database, guarded
 
 TITLE = "Fundamentals: SQL and Python"
 TOPICS = (
@@ -175,6 +176,44 @@ merge_sorted = ComparisonBudgetExercise(
         Case((["apple", "fig", "kiwi"], ["banana", "fig", "plum"]), "strings"),
         Case(_interleaved(600, 600), "two long interleaved lists"),
         Case(([500], list(range(1000))), "one short list and one long list"),
+        Case(([], [4, 9]), "left list empty"),
+    ),
+    prompt_rules=(
+        PromptRule(
+            "return a new sorted list",
+            case="hidden case 1 (two empty lists)",
+            bank="fail_returns_input_when_empty",
+        ),
+        PromptRule(
+            "holding every element of both",
+            case="hidden case 2 (right list empty)",
+            bank="fail_drops_tail",
+        ),
+        PromptRule(
+            "at most one comparison per element you place",
+            case="hidden case 5 (many equal elements)",
+            bank="fail_two_comparisons_per_step",
+        ),
+        PromptRule(
+            "sorted(left + right) is not accepted",
+            case="hidden case 4 (every right element is smaller)",
+            bank="fail_sorted_concatenation",
+        ),
+        PromptRule(
+            "Leave left and right unchanged (no pop, no sort on them)",
+            case="changed its input",
+            bank="fail_mutates_input_pop",
+        ),
+        PromptRule(
+            "When two elements are equal, the one from left comes first",
+            case="hidden case 5 (many equal elements)",
+            bank="fail_unstable_ties",
+        ),
+        PromptRule(
+            "Elements may be any mutually comparable values (numbers, strings, …)",
+            case="hidden case 7 (strings)",
+            bank="fail_infinity_sentinel",
+        ),
     ),
     hints=(
         "Keep one index into each list and move forward in whichever list holds the smaller "
@@ -245,7 +284,37 @@ def _revenue_hidden_cases() -> tuple[Case, ...]:
         ),
         # books and kitchen both take 25.0; kitchen's line comes first, so only the name breaks it
         Case((toy_items.iloc[[4, 2]].reset_index(drop=True), toy_products), "two categories tie"),
+        Case(
+            _sub_cent_store((123.457, 45.678, 250.001), (3, 7, 2)),
+            "prices with fractions of a cent",
+        ),
+        # 99.996 (art) and 100.004 (books) tie only once rounded: then the name decides
+        Case(
+            _sub_cent_store((33.332, 25.001, 150.0), (3, 4, 2)), "categories that tie once rounded"
+        ),
     )
+
+
+def _sub_cent_store(prices, quantities) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One order line per category (art, books, garden) at a price paid with fractions of a
+    cent; totals are large enough that a share taken from rounded or unrounded revenue agree."""
+    products = pd.DataFrame(
+        {
+            "product_id": [1, 2, 3],
+            "name": ["easel", "atlas", "hose"],
+            "category": ["art", "books", "garden"],
+            "unit_price": [130.0, 50.0, 260.0],
+        }
+    )
+    order_items = pd.DataFrame(
+        {
+            "order_id": [1, 2, 3],
+            "product_id": [2, 1, 3],
+            "quantity": [quantities[1], quantities[0], quantities[2]],
+            "unit_price": [prices[1], prices[0], prices[2]],
+        }
+    )
+    return order_items, products
 
 
 def _percent_share(items, products):
@@ -270,6 +339,63 @@ revenue_by_category = FunctionExercise(
     visible=lambda: (Case(_toy_store()),),
     hidden=_revenue_hidden_cases,
     tol=1e-4,
+    prompt_rules=(
+        PromptRule(
+            "Return a new DataFrame with exactly the columns category, revenue, share",
+            case="hidden case 1 (a hidden store's order lines)",
+            bank="fail_keeps_quantity_column",
+        ),
+        PromptRule(
+            "using the price paid (from order_items)",
+            case="hidden case 1 (a hidden store's order lines)",
+            bank="fail_list_price",
+        ),
+        PromptRule(
+            "rounded to 2 decimals",
+            case="hidden case 4 (prices with fractions of a cent)",
+            bank="fail_revenue_not_rounded",
+        ),
+        PromptRule(
+            "a fraction between 0 and 1",
+            case="hidden case 1 (a hidden store's order lines)",
+            bank="fail_percent_share",
+        ),
+        PromptRule(
+            "not rounded",
+            case="hidden case 1 (a hidden store's order lines)",
+            bank="fail_share_rounded",
+        ),
+        PromptRule(
+            "one row per category that has at least one order line",
+            case="hidden case 2 (a category with no sales)",
+            bank="fail_keeps_unsold_category",
+        ),
+        PromptRule(
+            "sorted by the rounded revenue from the largest",
+            case="hidden case 1 (a hidden store's order lines)",
+            bank="fail_smallest_revenue_first",
+        ),
+        PromptRule(
+            "equal rounded revenues by category name A→Z",
+            case="hidden case 3 (two categories tie)",
+            bank="fail_ties_not_broken_by_name",
+        ),
+        PromptRule(
+            "the rounded revenue",
+            case="hidden case 5 (categories that tie once rounded)",
+            bank="fail_sorted_before_rounding",
+        ),
+        PromptRule(
+            "with a fresh index 0, 1, 2, …",
+            case="hidden case 1 (a hidden store's order lines)",
+            bank="fail_forgets_reset_index",
+        ),
+        PromptRule(
+            "Do not modify the DataFrames you are given",
+            case="changed its input",
+            bank="fail_mutates_input_column",
+        ),
+    ),
     mistakes=(
         Mistake(
             "share should be a fraction between 0 and 1, not a percentage", produces(_percent_share)
@@ -319,6 +445,33 @@ standardize_columns = FunctionExercise(
         Case((np.array([[3.0, 1.0], [3.0, 2.0], [3.0, 4.0]]),), "a constant column"),
         Case((np.arange(12).reshape(6, 2),), "integer input"),
         Case((np.array([[1.5, -2.0, 0.0], [2.5, 2.0, 0.5]]),), "two rows"),
+    ),
+    prompt_rules=(
+        PromptRule(
+            "every column has been turned into z-scores",
+            case="hidden case 1 (a random 40 x 5 matrix)",
+            bank="fail_standardizes_rows",
+        ),
+        PromptRule(
+            "using the sample standard deviation (ddof=1)",
+            case="hidden case 1 (a random 40 x 5 matrix)",
+            bank="fail_population_std",
+        ),
+        PromptRule(
+            "its z-scores are all 0.0 (not NaN)",
+            case="hidden case 2 (a constant column)",
+            bank="fail_nan_for_constant_column",
+        ),
+        PromptRule(
+            "Integer input is allowed; the result is always floating point",
+            case="hidden case 3 (integer input)",
+            bank="fail_zeros_like_keeps_integers",
+        ),
+        PromptRule(
+            "Do not change the array you are given",
+            case="changed its input",
+            bank="fail_asarray_mutates_float_input",
+        ),
     ),
     mistakes=(
         Mistake(
@@ -394,6 +547,43 @@ largest_team = SqlExercise(
             )
             SELECT * FROM team WHERE team_size = (SELECT MAX(team_size) FROM team)
             """,
+        ),
+    ),
+    prompt_rules=(
+        PromptRule(
+            "a query returning the columns manager_id, manager_name, team_size",
+            case="missing column(s) manager_name",
+            bank="fail_name_column_not_aliased",
+        ),
+        PromptRule(
+            "If several managers tie for the largest team, return all of them",
+            case="you kept only one manager",
+            bank="fail_limit_1_drops_ties",
+        ),
+        PromptRule(
+            "Count direct reports only (not the manager",
+            case="you counted the manager as a member of their own team",
+            bank="fail_counts_manager_in_team",
+        ),
+        PromptRule(
+            "not reports of reports",
+            case="hidden database 1",
+            bank="fail_counts_reports_of_reports",
+        ),
+        PromptRule(
+            "one row per manager with the largest number of direct reports",
+            case="you counted employees with no manager",
+            bank="fail_null_manager_team",
+        ),
+        PromptRule(
+            "Find the manager (or managers) with the most direct reports",
+            case="you grouped teams by the manager's name",
+            bank="fail_grouped_by_manager_name",
+        ),
+        PromptRule(
+            "the largest number of direct reports",
+            case="hidden database 1",
+            bank="fail_count_distinct_report_names",
         ),
     ),
     hints=(
@@ -472,11 +662,52 @@ monthly_report = SqlExercise(
                 "MAX(COALESCE(m.transactions, 0), 1) AS transactions",
             ),
         ),
-        SqlMistake(
-            "order_amount is not rounded to 2 decimals",
-            _MONTHLY_REPORT.replace(
-                "ROUND(COALESCE(SUM(amount), 0), 2)", "COALESCE(SUM(amount), 0)"
-            ),
+    ),
+    prompt_rules=(
+        PromptRule(
+            "month — text like '2020-01'",
+            case="hidden database 1",
+            bank="fail_month_number_only",
+        ),
+        PromptRule(
+            "the number of different customers who placed an order that month",
+            case="customers counts orders, not different customers",
+            bank="fail_counts_orders_as_customers",
+        ),
+        PromptRule(
+            "every order counts, whatever its status",
+            case="you left out orders without an amount",
+            bank="fail_skips_pending_orders",
+        ),
+        PromptRule(
+            "one row per month of 2020",
+            case="drops orders placed on 31 December after midnight",
+            bank="fail_between_drops_dec31",
+        ),
+        PromptRule(
+            "all twelve months",
+            case="a month with no orders is missing",
+            bank="fail_missing_empty_month",
+        ),
+        PromptRule(
+            "the number of orders placed that month",
+            case="a month with no orders shows 1 transaction",
+            bank="fail_count_star_on_left_join",
+        ),
+        PromptRule(
+            "a month without orders shows 0 in every figure",
+            case="hidden database 1",
+            bank="fail_null_amount_in_empty_month",
+        ),
+        PromptRule(
+            "ordered from January to December",
+            case="the rows are right but in the wrong order",
+            bank="fail_newest_month_first",
+        ),
+        PromptRule(
+            "returns exactly these columns",
+            case="missing column(s) transactions",
+            bank="fail_orders_column_name",
         ),
     ),
     hints=(
@@ -504,10 +735,83 @@ ranked AS (
 SELECT category, product_id, revenue, revenue_rank FROM ranked WHERE revenue_rank <= 3
 """
 
+# A new category with two sold products and one that never sold: in the planted stores every
+# category has more than three sold products, so an unsold product could never reach the top 3.
+_SMALL_CATEGORY = """
+INSERT INTO products (product_id, name, category, unit_price, launched_on)
+SELECT MAX(product_id) + 1, 'Garden Trowel', 'garden', 12.5, '2020-03-01' FROM products;
+INSERT INTO products (product_id, name, category, unit_price, launched_on)
+SELECT MAX(product_id) + 1, 'Garden Hose', 'garden', 30.0, '2020-03-01' FROM products;
+INSERT INTO products (product_id, name, category, unit_price, launched_on)
+SELECT MAX(product_id) + 1, 'Garden Gnome', 'garden', 19.0, '2020-03-01' FROM products;
+INSERT INTO orders (order_id, customer_id, ordered_at, status, amount)
+SELECT (SELECT MAX(order_id) + 1 FROM orders), (SELECT MIN(customer_id) FROM customers),
+       datetime(MAX(ordered_at), '+1 hour'), 'completed', 55.0
+FROM orders;
+INSERT INTO order_items (order_id, product_id, quantity, unit_price)
+SELECT (SELECT MAX(order_id) FROM orders), product_id, 2, 12.5
+FROM products WHERE name = 'Garden Trowel';
+INSERT INTO order_items (order_id, product_id, quantity, unit_price)
+SELECT (SELECT MAX(order_id) FROM orders), product_id, 1, 30.0
+FROM products WHERE name = 'Garden Hose';
+"""
+
+
+@functools.cache
+def _small_category_databases() -> tuple[Database, ...]:
+    """The usual hidden stores, plus a category too small for an unsold product to be cut."""
+    databases = []
+    for number in (1, 2):
+        seed = context.hidden_seed(number - 1)
+        conn = build_store(":memory:", seed=seed, size="small", edge_cases=True)
+        conn.executescript(_SMALL_CATEGORY)
+        databases.append(Database(f"hidden database {number}", guarded(conn), hidden=True))
+    return tuple(databases)
+
+
 top_products_by_category = SqlExercise(
     "top_products_by_category",
     variable="TOP_PRODUCTS_SQL",
     reference=_TOP_PRODUCTS,
+    hidden_databases=_small_category_databases,
+    prompt_rules=(
+        PromptRule(
+            "A product's revenue is ROUND(SUM(quantity * unit_price), 2) over all its rows in "
+            "order_items",
+            case="hidden database 1",
+            bank="fail_list_price_revenue",
+        ),
+        PromptRule(
+            "rank products by revenue from the highest",
+            case="you ranked from the lowest revenue",
+            bank="fail_ranked_ascending",
+        ),
+        PromptRule(
+            "Within each category",
+            case="add PARTITION BY category",
+            bank="fail_no_partition",
+        ),
+        PromptRule(
+            "tied products share a rank",
+            case="ties at the top-3 boundary were cut",
+            bank="fail_row_number_cuts_ties",
+        ),
+        PromptRule(
+            "the next rank is skipped",
+            case="DENSE_RANK leaves no gap after a tie",
+            bank="fail_dense_rank",
+        ),
+        PromptRule(
+            "whose rank within its category is 3 or better",
+            case="hidden database 1",
+            bank="fail_top_two_only",
+        ),
+        PromptRule(
+            "Products that never sold are left out",
+            case="hidden database 1: you returned 29 row(s), expected 28",
+            bank="fail_left_join_keeps_unsold",
+        ),
+    ),
     mistakes=(
         SqlMistake(
             "ties at the top-3 boundary were cut: tied products must share a rank (RANK, not "
@@ -560,6 +864,37 @@ running_revenue = SqlExercise(
     reference=_RUNNING_REVENUE,
     ordered=True,
     order_note="order by day, earliest first",
+    prompt_rules=(
+        PromptRule("For March 2021", case="hidden database 1", bank="fail_between_drops_mar31"),
+        PromptRule(
+            "counting completed orders only",
+            case="you included orders that were not completed",
+            bank="fail_all_statuses",
+        ),
+        PromptRule(
+            "one row per day that has at least one completed order",
+            case="hidden database 1",
+            bank="fail_days_without_completed_orders",
+        ),
+        PromptRule(
+            "day — text like '2021-03-01'", case="hidden database 1", bank="fail_day_of_month_only"
+        ),
+        PromptRule(
+            "the total from 1 March up to and including that day",
+            case="your running total starts before 1 March",
+            bank="fail_running_from_the_start_of_time",
+        ),
+        PromptRule(
+            "up to and including that day",
+            case="the window needs ORDER BY day",
+            bank="fail_window_without_order",
+        ),
+        PromptRule(
+            "rows must be ordered by day, earliest first",
+            case="the rows are right but in the wrong order",
+            bank="fail_newest_day_first",
+        ),
+    ),
     mistakes=(
         SqlMistake(
             "every row carries the month's total: the window needs ORDER BY day to make the sum "
@@ -608,6 +943,33 @@ latest_order = SqlExercise(
     "latest_order",
     variable="LATEST_ORDER_SQL",
     reference=_LATEST_ORDER,
+    prompt_rules=(
+        PromptRule(
+            "For every customer who has placed at least one order",
+            case="hidden database 1",
+            bank="fail_customers_without_orders",
+        ),
+        PromptRule(
+            "the one with the greatest ordered_at",
+            case="you picked each customer's first order",
+            bank="fail_first_order",
+        ),
+        PromptRule(
+            "if two of their orders share that timestamp, the one with the larger order_id",
+            case="on a tie you kept the smaller order_id",
+            bank="fail_tie_keeps_smaller_id",
+        ),
+        PromptRule(
+            "exactly one row per customer",
+            case="some customers get two rows",
+            bank="fail_rank_keeps_ties",
+        ),
+        PromptRule(
+            "return the columns customer_id, order_id, ordered_at",
+            case="missing column(s) ordered_at",
+            bank="fail_latest_at_alias",
+        ),
+    ),
     mistakes=(
         SqlMistake(
             "some customers get two rows: when two orders share the latest timestamp, keep only "

@@ -24,6 +24,7 @@ from autograder.exercises.probes import (
     SameSeedProbe,
     read_interval,
 )
+from autograder.exercises.prompt_rules import PromptRule
 from autograder.judges.arrays import close, coverage
 
 TITLE = "Fundamentals: statistics and ML"
@@ -76,6 +77,27 @@ def _one_sided(heads, flips, p=0.5):
     return min(1.0, float(tail.sum()))
 
 
+def _without_observed(heads, flips, p=0.5):
+    """Every outcome at most as likely as the observed one except the observed one itself."""
+    return _p_value_variant(heads, flips, p) - float(_binomial_pmfs(flips, p)[heads])
+
+
+def _agreeing(first, second):
+    """A variant that explains a result only where two different mistakes give the same
+    p-value (then the result cannot say which was made); elsewhere it explains nothing."""
+
+    def both(heads, flips, p=0.5):
+        value = first(heads, flips, p)
+        if abs(value - second(heads, flips, p)) > 1e-12:
+            raise ValueError("the two mistakes give different p-values here")
+        return value
+
+    return both
+
+
+_WITHOUT_MIRROR = functools.partial(_p_value_variant, ties=False)
+
+
 def _doubled_tail(heads, flips, p=0.5):
     pmfs = _binomial_pmfs(flips, p)
     return min(1.0, 2 * float(min(pmfs[: heads + 1].sum(), pmfs[heads:].sum())))
@@ -108,6 +130,11 @@ def _coin_cases() -> tuple[Case, ...]:
         Case((11, 10), "more heads than flips", raises=ValueError),
         Case((-1, 10), "negative heads", raises=ValueError),
         Case((3, 10, 1.5), "p outside (0, 1)", raises=ValueError),
+        Case((3, 10, 0.0), "p on the boundary 0", raises=ValueError),
+        Case((3, 10, 1.0), "p on the boundary 1", raises=ValueError),
+        Case((3, 10, -0.2), "a negative p", raises=ValueError),
+        Case((0, 0), "no flips", raises=ValueError),
+        Case((975, 1000, 0.98), "1000 flips, p close to 1"),
     ]
     return tuple(cases)
 
@@ -125,6 +152,19 @@ biased_coin = NumericExercise(
     ),
     hidden=functools.cache(_coin_cases),
     mistakes=(
+        Mistake(
+            "one tail, or an outcome exactly as likely as the observed one, is missing (here "
+            "the observed outcome and its mirror image are equally likely, so leaving out "
+            "either gives this p-value); count every outcome, in both tails and the observed "
+            "one included, whose probability is <= the observed one's",
+            produces_close(
+                _agreeing(_without_observed, _WITHOUT_MIRROR),
+                also=(
+                    _agreeing(_one_sided, _WITHOUT_MIRROR),
+                    _agreeing(_one_sided, _without_observed),
+                ),
+            ),
+        ),
         Mistake(
             "looks like a one-sided p-value: count the outcomes in both tails that are at most "
             "as likely as the one observed",
@@ -151,6 +191,12 @@ biased_coin = NumericExercise(
         Mistake(
             "the observed outcome itself is missing from the sum: include every outcome "
             "whose probability is <= that of the observed one",
+            produces_close(_without_observed),
+        ),
+        Mistake(
+            "the observed outcome and the outcomes exactly as likely are missing: count "
+            "every outcome whose probability is <= (not <) that of the observed one, the "
+            "observed one included",
             produces_close(functools.partial(_p_value_variant, ties=False, observed=False)),
         ),
     ),
@@ -162,6 +208,62 @@ biased_coin = NumericExercise(
         "scipy.stats:binom.sf",
     ),
     banned_methods=("binomtest", "binom_test"),
+    prompt_rules=(
+        PromptRule(
+            "the total probability of every outcome that is at most as likely as the one observed",
+            case="hidden case 7 (a rare outcome never seen in 1000 flips)",
+            bank="fail_twice_the_smaller_tail",
+        ),
+        PromptRule(
+            "in both tails",
+            case="hidden case 1 (no heads at all)",
+            bank="fail_one_sided_tail",
+        ),
+        PromptRule(
+            "the observed outcome included",
+            case="the observed outcome and its mirror image are equally likely",
+            bank="fail_observed_outcome_left_out",
+        ),
+        PromptRule(
+            "Return it as a float", case="expected a float", bank="fail_returns_numpy_float"
+        ),
+        PromptRule(
+            "Do not use scipy.stats (no binomtest, no binom.pmf/cdf)",
+            case="asks you to compute it yourself",
+            bank="fail_uses_scipy_binomtest",
+        ),
+        PromptRule(
+            "count an outcome when its probability is <=",
+            case="hidden case 1 (no heads at all)",
+            bank="fail_strict_less_than_drops_mirror",
+        ),
+        PromptRule(
+            "observed_probability * (1 + 1e-7)",
+            case="hidden case 14 (3 flips, p != 0.5)",
+            bank="fail_lgamma_without_slack",
+        ),
+        PromptRule(
+            "Raise ValueError unless 0 < p < 1",
+            case="p on the boundary 0",
+            bank="fail_accepts_p_of_zero_or_one",
+        ),
+        PromptRule("flips >= 1", case="(no flips)", bank="fail_accepts_zero_flips"),
+        PromptRule(
+            "0 <= heads <= flips",
+            case="(more heads than flips)",
+            bank="fail_heads_not_checked",
+        ),
+        PromptRule(
+            "It must work for up to 1000 flips",
+            case="hidden case 7 (a rare outcome never seen in 1000 flips)",
+            bank="fail_float_factorial_table",
+        ),
+        PromptRule(
+            "for lopsided p such as 0.02",
+            case="(1000 flips, p != 0.5)",
+            bank="fail_pmf_recurrence_from_zero",
+        ),
+    ),
     hints=(
         "Under H0 the number of heads is Binomial(flips, p): P(X = k) = C(flips, k) p^k "
         "(1 - p)^(flips - k). math.comb gives C(n, k).",
@@ -227,12 +329,55 @@ def _decision_probe(cases: tuple[tuple, ...], *, hidden: bool) -> DecisionsProbe
     )
 
 
+# 0 heads in 1 flip: both outcomes have probability 1/2, so every exact method gets a p-value
+# of exactly 1.0 and "p-value <= alpha" rejects at alpha = 1 while "<" does not
+_DECISIONS_AT_ALPHA = ((0, 1, 1.0), (1, 1, 1.0))
+
+
+@functools.cache
+def _decision_at_alpha_probe() -> DecisionsProbe:
+    want = tuple(_reference_decision(*args) for args in _DECISIONS_AT_ALPHA)
+    return DecisionsProbe(
+        "a p-value exactly equal to alpha",
+        cases=_DECISIONS_AT_ALPHA,
+        expected=want,
+        patterns=(
+            (
+                tuple(not w for w in want),
+                "a p-value equal to alpha rejects too: the rule is p-value <= alpha",
+            ),
+        ),
+        otherwise="compare the two-sided p-value with alpha using <=",
+    )
+
+
 biased_coin_decision = NumericExercise(
     "biased_coin_decision",
     name="coin_is_biased",
     reference=_reference_decision,
     visible=lambda: (_decision_probe(_DECISIONS_VISIBLE, hidden=False),),
-    hidden=lambda: (_decision_probe(_DECISIONS_HIDDEN, hidden=True),),
+    hidden=lambda: (
+        _decision_probe(_DECISIONS_HIDDEN, hidden=True),
+        _decision_at_alpha_probe(),
+    ),
+    prompt_rules=(
+        PromptRule(
+            "the two-sided test of a fair coin",
+            case="these are the decisions of a one-sided test",
+            bank="fail_decision_one_sided",
+        ),
+        PromptRule(
+            "rejects at level alpha",
+            case="the rule is the wrong way round",
+            bank="fail_reject_when_p_is_large",
+        ),
+        PromptRule(
+            "(p-value <= alpha)",
+            case="hidden case 2 (a p-value exactly equal to alpha)",
+            bank="fail_decision_strict_less_than",
+        ),
+        PromptRule("a Python bool", case="expected a bool", bank="fail_decision_numpy_bool"),
+    ),
     hints=(
         "Compute the p-value with your biased_coin_p_value, then compare it with alpha.",
         "Reject 'the coin is fair' when the p-value is at most alpha; return a Python bool.",
@@ -286,6 +431,71 @@ fraud_posterior = NumericExercise(
         Case((1.2, 0.9, 0.9), "a prior above 1", raises=ValueError),
         Case((0.1, 0.9, -0.1), "a negative specificity", raises=ValueError),
         Case((0.1, 0.0, 1.0), "a flag that can never fire", raises=ValueError),
+        Case((-0.1, 0.9, 0.9), "a negative prior", raises=ValueError),
+        Case((0.1, 1.3, 0.9), "a sensitivity above 1", raises=ValueError),
+        Case((0.1, -0.2, 0.9), "a negative sensitivity", raises=ValueError),
+        Case((0.1, 0.9, 1.5), "a specificity above 1", raises=ValueError),
+        Case((0.1, 0.9, 0.9, -1), "a negative number of flags", raises=ValueError),
+        Case((0.0, 0.9, 1.0, 2), "flags that no order can raise", raises=ValueError),
+        Case((0.3, 1.0, 0.0, 2), "a model that flags every order"),
+    ),
+    prompt_rules=(
+        PromptRule(
+            "returning P(fraud | flagged)",
+            case="you returned the sensitivity",
+            bank="fail_returns_sensitivity",
+        ),
+        PromptRule(
+            "where prior is P(fraud) before any check",
+            case="the prior is missing",
+            bank="fail_ignores_prior",
+        ),
+        PromptRule(
+            "correctly lets through 98% of legitimate ones (its specificity)",
+            case="used the specificity where the false-positive rate",
+            bank="fail_specificity_as_false_positive_rate",
+        ),
+        PromptRule("as a float", case="expected a float", bank="fail_returns_numpy_float"),
+        PromptRule(
+            "the number of independent checks",
+            case="ignores how many flags were raised",
+            bank="fail_one_update_whatever_the_flags",
+        ),
+        PromptRule(
+            "flags=0 means no evidence yet",
+            case="hidden case 3 (no flags yet)",
+            bank="fail_rejects_zero_flags",
+        ),
+        PromptRule(
+            "Raise ValueError when prior",
+            case="(a prior above 1)",
+            bank="fail_prior_not_checked",
+        ),
+        PromptRule(
+            "sensitivity or specificity is outside [0, 1]",
+            case="(a sensitivity above 1)",
+            bank="fail_sensitivity_not_checked",
+        ),
+        PromptRule(
+            "or specificity is outside [0, 1]",
+            case="(a specificity above 1)",
+            bank="fail_specificity_above_one_accepted",
+        ),
+        PromptRule(
+            "outside [0, 1]",
+            case="hidden case 4 (a prior of 0)",
+            bank="fail_open_interval_checks",
+        ),
+        PromptRule(
+            "when flags is negative",
+            case="(a negative number of flags)",
+            bank="fail_negative_flags_accepted",
+        ),
+        PromptRule(
+            "when the flags could never all be raised (P(flags) = 0)",
+            case="(a flag that can never fire)",
+            bank="fail_zero_evidence_divides",
+        ),
     ),
     mistakes=(
         Mistake(
@@ -378,6 +588,10 @@ def _poisson_cases() -> tuple[Case, ...]:
         Case(([1, 2], [3]), "counts and exposures of different lengths", raises=ValueError),
         Case(([], []), "no stores", raises=ValueError),
         Case(([2, 3], [4, 0]), "an exposure of 0", raises=ValueError),
+        # no event where the exposure is 0, so log(λ·0) is never taken and nothing fails by luck
+        Case(([2, 0], [4, 0]), "an exposure of 0 without events", raises=ValueError),
+        Case(([2, 1], [4, -3]), "a negative exposure", raises=ValueError),
+        Case(([1, 2], [3, 4, 5]), "more exposures than counts", raises=ValueError),
     )
 
 
@@ -389,6 +603,53 @@ poisson_rate_mle = NumericExercise(
     rtol=1e-9,
     visible=(Case(([3, 5, 0, 2], [10, 14, 3, 7])), Case(([12], [30]))),
     hidden=_poisson_cases,
+    prompt_rules=(
+        PromptRule(
+            "returning a tuple of two Python floats",
+            case="expected a float",
+            bank="fail_returns_numpy_floats",
+        ),
+        PromptRule(
+            "the MLE of λ",
+            case="looks like you averaged each store's own rate",
+            bank="fail_average_of_rates",
+        ),
+        PromptRule(
+            "its count is Poisson with mean λ·tᵢ",
+            case="the rate ignores exposure",
+            bank="fail_ignores_exposure",
+        ),
+        PromptRule(
+            "the full log-likelihood at that λ",
+            case="leaves out the -log(k!) terms",
+            bank="fail_drops_log_factorial",
+        ),
+        PromptRule(
+            "the sum over stores of kᵢ·log(λ·tᵢ) − λ·tᵢ − log(kᵢ!)",
+            case="the log-likelihood has the wrong sign",
+            bank="fail_negative_log_likelihood",
+        ),
+        PromptRule(
+            "kᵢ·log(λ·tᵢ) counts as 0 when kᵢ = 0",
+            case="hidden case 2 (no events at all)",
+            bank="fail_nan_when_no_events",
+        ),
+        PromptRule(
+            "Raise ValueError when there are no stores",
+            case="hidden case 7 (no stores)",
+            bank="fail_no_stores_not_checked",
+        ),
+        PromptRule(
+            "when the two lists differ in length",
+            case="(counts and exposures of different lengths)",
+            bank="fail_lengths_not_checked",
+        ),
+        PromptRule(
+            "when an exposure is not positive",
+            case="(an exposure of 0 without events)",
+            bank="fail_zero_exposure_accepted",
+        ),
+    ),
     mistakes=(
         Mistake(
             "looks like you averaged each store's own rate; the MLE pools them: total events / "
@@ -500,7 +761,10 @@ def _seed_probe(values) -> SameSeedProbe:
             "returned different intervals for the same seed: draw every resample from "
             "np.random.default_rng(seed)"
         ),
-        ignored="returned the same interval for every seed: use the seed argument",
+        ignored=(
+            "returned the same interval for every seed, from only a few resamples: draw "
+            "n_resamples resamples with a generator seeded with the seed argument"
+        ),
     )
 
 
@@ -525,6 +789,26 @@ def _coverage_probe(n_samples: int, size: int, confidence: float, seed: int) -> 
         )
 
     return Probe(f"coverage over {n_samples} simulated samples", run)
+
+
+def _one_resample_probe() -> Probe:
+    """With n_resamples=1 there is one median, so both ends are that median, a value of the
+    data (an odd number of values): an answer that draws its own number of resamples fails."""
+    values = np.round(np.random.default_rng(21).normal(10, 3, size=31), 2)
+
+    def run(call):
+        interval, problem = read_interval(call(values, 0.9, 1, 5))
+        if problem:
+            return problem
+        low, high = interval
+        if low != high or low not in set(values.tolist()):
+            return (
+                "did not return the median of its single resample at both ends; draw exactly "
+                "n_resamples resamples"
+            )
+        return None
+
+    return Probe("a single resample", run)
 
 
 def _delivery_days() -> np.ndarray:
@@ -557,6 +841,7 @@ def _bootstrap_hidden() -> tuple:
         _coverage_probe(150, 25, 0.9, seed=99),
         Case((np.array([7.5]), 0.95, 500, 0), "a single value"),
         Case((np.array([], dtype=float), 0.95, 500, 0), "no values", raises=ValueError),
+        _one_resample_probe(),
     )
 
 
@@ -566,6 +851,56 @@ bootstrap_median_ci = NumericExercise(
     reference=_reference_bootstrap,
     visible=_bootstrap_visible,
     hidden=_bootstrap_hidden,
+    prompt_rules=(
+        PromptRule(
+            "percentile bootstrap interval (low, high) for the median",
+            case="looks like a bootstrap interval for the mean",
+            bank="fail_bootstraps_the_mean",
+        ),
+        PromptRule(
+            "as two Python floats",
+            case="expected Python floats",
+            bank="fail_returns_numpy_floats",
+        ),
+        PromptRule(
+            "with a random generator seeded with seed",
+            case="returned the same interval for every seed",
+            bank="fail_ignores_seed_argument",
+        ),
+        PromptRule(
+            "draw n_resamples resamples",
+            case="hidden case 9 (a single resample)",
+            bank="fail_fixed_number_of_resamples",
+        ),
+        PromptRule(
+            "drawn with replacement from values",
+            case="returned an interval of zero width",
+            bank="fail_without_replacement",
+        ),
+        PromptRule(
+            "the (1 − confidence) / 2 and (1 + confidence) / 2 quantiles",
+            case="cuts 10.0% from each tail",
+            bank="fail_alpha_not_halved",
+        ),
+        PromptRule(
+            "confidence=0.95",
+            case="hidden case 1 (a 80% interval from 3000 resamples)",
+            bank="fail_hardcoded_95_percent",
+        ),
+        PromptRule(
+            "The same seed must give the same interval",
+            case="returned different intervals for the same seed",
+            bank="fail_unseeded_generator",
+        ),
+        PromptRule(
+            "do not modify values", case="changed its input", bank="fail_sorts_input_in_place"
+        ),
+        PromptRule(
+            "raise ValueError for an empty input",
+            case="hidden case 8 (no values)",
+            bank="fail_no_empty_check",
+        ),
+    ),
     hints=(
         "One resample: draw len(values) values from the data WITH replacement "
         "(rng.integers or rng.choice), and take its median.",
@@ -674,6 +1009,41 @@ bias_variance = NumericExercise(
     rtol=1e-6,
     visible=_bias_variance_visible,
     hidden=_bias_variance_hidden,
+    prompt_rules=(
+        PromptRule(
+            "For each training set fit a polynomial of degree degree",
+            case="the variance is zero",
+            bank="fail_one_fit_on_pooled_data",
+        ),
+        PromptRule(
+            "a polynomial of degree degree by least squares",
+            case="the polynomial has the wrong degree",
+            bank="fail_degree_off_by_one",
+        ),
+        PromptRule(
+            "the mean over test points of (average prediction − f_test)²",
+            case="you squared the average bias",
+            bank="fail_squares_the_average_bias",
+        ),
+        PromptRule(
+            "the variance of the predictions across training sets",
+            case="the variance is taken along each fitted curve",
+            bank="fail_variance_across_test_points",
+        ),
+        PromptRule(
+            "divide by n_sets, ddof=0",
+            case="the variance uses ddof=1",
+            bank="fail_variance_ddof_1",
+        ),
+        PromptRule(
+            "Return two Python floats", case="expected a float", bank="fail_returns_numpy_floats"
+        ),
+        PromptRule(
+            "Do not modify the arrays",
+            case="changed its input",
+            bank="fail_sorts_training_sets_in_place",
+        ),
+    ),
     mistakes=(
         Mistake(
             "looks like the variance uses ddof=1; average the squared distances from the mean "
@@ -896,6 +1266,56 @@ logistic_regression = NumericExercise(
         ),
     ),
     hidden=_fit_hidden,
+    prompt_rules=(
+        PromptRule(
+            "Start from zero weights and a zero bias",
+            case="hidden case 1 (60 rows, 4 features)",
+            bank="fail_starts_from_ones",
+        ),
+        PromptRule(
+            "n_iterations steps of full-batch gradient descent",
+            case="hidden case 1 (60 rows, 4 features)",
+            bank="fail_stochastic_updates",
+        ),
+        PromptRule(
+            "on the mean log-loss",
+            case="the gradient is a sum, not a mean",
+            bank="fail_gradient_not_divided_by_n",
+        ),
+        PromptRule(
+            "p = sigmoid(X·w + b)",
+            case="there is no bias term",
+            bank="fail_no_bias_term",
+        ),
+        PromptRule(
+            "record the mean log-loss",
+            case="the losses are sums",
+            bank="fail_summed_losses",
+        ),
+        PromptRule(
+            "of the current parameters (before the step)",
+            case="the losses are one step late",
+            bank="fail_loss_recorded_after_update",
+        ),
+        PromptRule(
+            "weights a float array of shape (d,)",
+            case="hidden case 1 (60 rows, 4 features)",
+            bank="fail_weights_column_vector",
+        ),
+        PromptRule(
+            "bias a Python float",
+            case="expected a Python float",
+            bank="fail_returns_numpy_bias",
+        ),
+        PromptRule(
+            "losses a list of n_iterations floats",
+            case="one mean log-loss per iteration",
+            bank="fail_only_final_loss",
+        ),
+        PromptRule(
+            "Do not modify X or y", case="changed its input", bank="fail_standardises_X_in_place"
+        ),
+    ),
     mistakes=(
         Mistake(
             "there is no bias term: learn an intercept too (its gradient is the mean of p − y)",
@@ -948,6 +1368,26 @@ logistic_regression_sigmoid = NumericExercise(
         Case((np.array([-1e3, 1e3, -1e3]),), "only extreme values"),
         Case((np.array([], dtype=float),), "an empty array"),
     ),
+    prompt_rules=(
+        PromptRule(
+            "element-wise for a float array of any shape",
+            case="hidden case 2 (a 2-D array)",
+            bank="fail_sigmoid_flattens",
+        ),
+        PromptRule(
+            "returning a new float array", case="changed its input", bank="fail_sigmoid_in_place"
+        ),
+        PromptRule(
+            "no overflow warning",
+            case="numpy warning on hidden case 1 (very large |z|)",
+            bank="fail_naive_sigmoid_overflows",
+        ),
+        PromptRule(
+            "no NaN for |z| up to 1000",
+            case="the result is NaN for large z",
+            bank="fail_sigmoid_nan_warnings_silenced",
+        ),
+    ),
     mistakes=(
         Mistake(
             "the result is NaN for large z: exp(z) / (1 + exp(z)) overflows; use "
@@ -994,6 +1434,34 @@ logistic_regression_predict = NumericExercise(
         ),
         Case((np.array([[1.0, 1.0]]), np.array([0.0, 0.0]), -3.0), "only a bias"),
         Case((np.arange(12).reshape(4, 3), np.array([0.1, -0.2, 0.05]), 0.3), "integer X"),
+    ),
+    banned=("sklearn.linear_model:LogisticRegression",),
+    prompt_rules=(
+        PromptRule(
+            "P(y = 1) = sigmoid(X·w + b) for each row",
+            case="the bias is missing",
+            bank="fail_predict_forgets_bias",
+        ),
+        PromptRule(
+            "for each row",
+            case="you returned class labels",
+            bank="fail_predict_returns_labels",
+        ),
+        PromptRule(
+            "an array of shape (n,)",
+            case="expected shape (2,)",
+            bank="fail_predict_two_columns",
+        ),
+        PromptRule(
+            "like sigmoid, no overflow warning and no NaN",
+            case="numpy warning on hidden case 1 (very large |z|)",
+            bank="fail_predict_naive_exp",
+        ),
+        PromptRule(
+            "with numpy (no scikit-learn)",
+            case="asks you to compute it yourself",
+            bank="fail_predict_with_sklearn",
+        ),
     ),
     mistakes=(
         Mistake(

@@ -19,7 +19,9 @@ from autograder.data.store import build_store
 from autograder.exercises import context
 from autograder.exercises.function import Case, FunctionExercise, Mistake, produces
 from autograder.exercises.operations import OperationBudgetExercise
-from autograder.exercises.sql import SqlExercise, SqlMistake
+from autograder.exercises.prompt_rules import PromptRule
+from autograder.exercises.sql import HIDDEN_VARIANTS, SqlExercise, SqlMistake
+from autograder.judges.sql import Database, guarded
 
 from .key_growth import growth_database
 
@@ -28,6 +30,25 @@ TOPICS = (
     "revenue growth by quarter, cohort retention, funnels, date gaps, self-join dedupe, CASE "
     "pivots, log parsing, sessions, top-k and hashmaps by operation count, rolling revenue"
 )
+
+# The store variants with a few more traps for one exercise (its prompt states a rule the
+# shared variants cannot bite on): built from the same hidden seeds, then ``plant`` runs.
+
+
+def _variants_with(plant):
+    @functools.cache
+    def build() -> tuple[Database, ...]:
+        databases = []
+        seeds = context.hidden_seeds()[:HIDDEN_VARIANTS]
+        for number, seed in enumerate(seeds, start=1):
+            conn = build_store(":memory:", seed=seed, size="small", edge_cases=True)
+            with conn:
+                plant(conn)
+            databases.append(Database(f"hidden database {number}", guarded(conn), hidden=True))
+        return tuple(databases)
+
+    return build
+
 
 # ----------------------------------------------------------------------- top_growth_products
 
@@ -75,12 +96,15 @@ ORDER BY r.growth DESC, r.product_id
 
 @functools.cache
 def _growth_databases():
-    """Two stores cut off mid-quarter (mid-Q3 2021, and mid-Q1 2021 so the quarters cross a
-    year), with the launch, returns, boundary and tie traps of key_growth.py."""
+    """Two stores cut off mid-quarter (mid-Q3 2021, then a pending order in Q4 makes Q4
+    current; and mid-Q1 2021 so the quarters cross a year), with the launch, returns,
+    boundary, rounding and tie traps of key_growth.py."""
     seeds = (context.hidden_seed(0), context.hidden_seed(1))
     cutoffs = ("2021-08-17 12:00:00", "2021-02-11 09:00:00")
     return tuple(
-        growth_database(seed, cutoff, _TOP_GROWTH, f"hidden database {number}")
+        growth_database(
+            seed, cutoff, _TOP_GROWTH, f"hidden database {number}", pending_quarter=number == 1
+        )
         for number, (seed, cutoff) in enumerate(zip(seeds, cutoffs, strict=True), start=1)
     )
 
@@ -92,6 +116,62 @@ top_growth_products = SqlExercise(
     ordered=True,
     order_note="order by growth from the largest, then by product_id",
     hidden_databases=_growth_databases,
+    prompt_rules=(
+        PromptRule(
+            "do not write a date into your query",
+            case="hidden database 2",
+            bank="fail_hardcoded_2021_quarters",
+        ),
+        PromptRule(
+            "the one containing the latest ordered_at in orders (any status)",
+            case="hidden database 1",
+            bank="fail_quarter_from_completed_orders",
+        ),
+        PromptRule(
+            "The last quarter is the quarter just before the current one",
+            case="hidden database 1",
+            bank="fail_current_quarter_as_last",
+        ),
+        PromptRule(
+            "Returned, cancelled and pending orders bring no revenue",
+            case="hidden database 1",
+            bank="fail_every_status",
+        ),
+        PromptRule(
+            "up to and including its last day at 23:59:59",
+            case="hidden database 1",
+            bank="fail_between_last_day",
+        ),
+        PromptRule(
+            "in dollars (not a percentage)", case="hidden database 1", bank="fail_percent_growth"
+        ),
+        PromptRule(
+            "a product launched during the last quarter grows by its whole last-quarter revenue",
+            case="hidden database 1",
+            bank="fail_inner_join_of_quarters",
+        ),
+        PromptRule(
+            "Round previous_revenue, last_revenue and growth to 2 decimals",
+            case="hidden database 1",
+            bank="fail_unrounded_revenues",
+        ),
+        PromptRule(
+            "rank products by the rounded growth",
+            case="hidden database 1",
+            bank="fail_ranks_unrounded_growth",
+        ),
+        PromptRule("with RANK() semantics", case="hidden database 1", bank="fail_dense_rank"),
+        PromptRule(
+            "products tied with the 10th are all returned",
+            case="hidden database 1",
+            bank="fail_limit_10_cuts_tie",
+        ),
+        PromptRule(
+            "ordered by growth from the largest, then by product_id",
+            case="hidden database 1",
+            bank="fail_ties_by_larger_id",
+        ),
+    ),
     mistakes=(
         SqlMistake(
             "you kept exactly 10 rows (LIMIT 10?): products tied with the 10th all belong in "
@@ -129,6 +209,14 @@ top_growth_products = SqlExercise(
             ).replace(
                 "'-3 months') AS last_start,\n           current_start",
                 "'+0 months') AS last_start,\n           date(current_start, '+3 months') AS current_start",
+            ),
+        ),
+        SqlMistake(
+            "you ranked products by growth before rounding it; rank by the growth rounded to "
+            "2 decimals, so products that tie in cents share a rank",
+            _TOP_GROWTH.replace(
+                "RANK() OVER (ORDER BY ROUND(last_revenue - previous_revenue, 2) DESC)",
+                "RANK() OVER (ORDER BY last_revenue - previous_revenue DESC)",
             ),
         ),
         SqlMistake(
@@ -186,6 +274,58 @@ cohort_retention = SqlExercise(
     "cohort_retention",
     variable="COHORT_RETENTION_SQL",
     reference=_COHORT,
+    prompt_rules=(
+        PromptRule(
+            "first order ever",
+            case="hidden database 1",
+            bank="fail_first_order_in_2021",
+        ),
+        PromptRule(
+            "(any status), keeping",
+            case="hidden database 1",
+            bank="fail_cohort_from_completed_orders",
+        ),
+        PromptRule(
+            "keeping the cohorts whose first order falls in 2021",
+            case="hidden database 1",
+            bank="fail_first_orders_up_to_december_31",
+        ),
+        PromptRule(
+            "every order counts as activity, whatever its status",
+            case="hidden database 1",
+            bank="fail_completed_orders_only",
+        ),
+        PromptRule(
+            "up to the offset of December 2021",
+            case="hidden database 1",
+            bank="fail_twelve_months_per_cohort",
+        ),
+        PromptRule(
+            "counted in calendar months",
+            case="hidden database 1",
+            bank="fail_months_as_days_over_30",
+        ),
+        PromptRule(
+            "(each customer once)",
+            case="hidden database 1",
+            bank="fail_counts_orders",
+        ),
+        PromptRule(
+            "active_customers / cohort_size as a decimal share",
+            case="hidden database 1",
+            bank="fail_integer_division",
+        ),
+        PromptRule(
+            "rounded to 4 decimals",
+            case="hidden database 1",
+            bank="fail_retention_not_rounded",
+        ),
+        PromptRule(
+            "A cell where nobody was active is still listed",
+            case="hidden database 1",
+            bank="fail_drops_empty_cells",
+        ),
+    ),
     mistakes=(
         SqlMistake(
             "retention is 0 almost everywhere: integer division; multiply by 1.0 before dividing",
@@ -316,12 +456,85 @@ SELECT step, sessions,
 FROM steps ORDER BY step_number
 """
 
+
+def _plant_same_second_cart(conn) -> None:
+    """Two sessions whose first cart is logged at the very second of their view, then a
+    checkout and a purchase: "after the first view" is strict, so they reach only view."""
+    session, event = conn.execute(
+        "SELECT MAX(session_id) + 1, MAX(event_id) + 1 FROM web_events"
+    ).fetchone()
+    rows = []
+    for offset, day in enumerate(("2021-06-15", "2021-09-03")):
+        for step, at in (("view", "12:00:00"), ("cart", "12:00:00"), ("checkout", "12:01:00"),
+                         ("purchase", "12:02:00")):  # fmt: skip
+            rows.append((event + len(rows), session + offset, step, 7, f"{day} {at}"))
+    conn.executemany("INSERT INTO web_events VALUES (?, ?, ?, ?, ?)", rows)
+
+
 conversion_funnel = SqlExercise(
     "conversion_funnel",
     variable="FUNNEL_SQL",
     reference=_FUNNEL,
     ordered=True,
     order_note="one row per step in funnel order: view, cart, checkout, purchase",
+    hidden_databases=_variants_with(_plant_same_second_cart),
+    prompt_rules=(
+        PromptRule(
+            "a cart event that happened (by occurred_at) after the session's first view",
+            case="hidden database 1",
+            bank="fail_cart_at_the_view_second",
+        ),
+        PromptRule(
+            "a cart before any view does not count",
+            case="hidden database 1",
+            bank="fail_first_times_only",
+        ),
+        PromptRule(
+            "a session without a view reaches nothing",
+            case="hidden database 1",
+            bank="fail_every_session_views",
+        ),
+        PromptRule(
+            "a checkout event after the first cart event that counted for the previous step",
+            case="hidden database 1",
+            bank="fail_checkout_after_view",
+        ),
+        PromptRule(
+            "a session reaches step k when its events contain the first k steps in order of time",
+            case="hidden database 1",
+            bank="fail_sessions_with_each_event",
+        ),
+        PromptRule(
+            "Events can repeat",
+            case="hidden database 1",
+            bank="fail_counts_events",
+        ),
+        PromptRule(
+            "never by event_id",
+            case="hidden database 1",
+            bank="fail_orders_by_event_id",
+        ),
+        PromptRule(
+            "sessions divided by the previous step's sessions",
+            case="hidden database 1",
+            bank="fail_step_conversion_from_view",
+        ),
+        PromptRule(
+            "1.0 for view",
+            case="hidden database 1",
+            bank="fail_null_step_conversion_for_view",
+        ),
+        PromptRule(
+            "both rounded to 4 decimals",
+            case="hidden database 1",
+            bank="fail_not_rounded",
+        ),
+        PromptRule(
+            "rows in funnel order",
+            case="hidden database 1",
+            bank="fail_steps_in_alphabetical_order",
+        ),
+    ),
     mistakes=(
         SqlMistake(
             "you counted sessions that have each event anywhere; a session reaches a step only "
@@ -379,6 +592,43 @@ repeat_purchase_gap = SqlExercise(
     "repeat_purchase_gap",
     variable="REPEAT_GAP_SQL",
     reference=_REPEAT_GAP,
+    prompt_rules=(
+        PromptRule(
+            "take their completed orders in time order",
+            case="hidden database 1",
+            bank="fail_every_status",
+        ),
+        PromptRule(
+            "since that customer's previous completed order",
+            case="hidden database 1",
+            bank="fail_no_partition",
+        ),
+        PromptRule(
+            "with the fraction from the time of day",
+            case="hidden database 1",
+            bank="fail_whole_days",
+        ),
+        PromptRule(
+            "two orders at the same second give a gap of 0, which counts",
+            case="hidden database 1",
+            bank="fail_drops_zero_gaps",
+        ),
+        PromptRule(
+            "customers (customers with at least one gap)",
+            case="hidden database 1",
+            bank="fail_customers_without_gaps",
+        ),
+        PromptRule(
+            "the mean over all gaps of the segment (not the mean of each customer's mean)",
+            case="hidden database 1",
+            bank="fail_mean_of_customer_means",
+        ),
+        PromptRule(
+            "rounded to 2 decimals",
+            case="hidden database 1",
+            bank="fail_mean_not_rounded",
+        ),
+    ),
     mistakes=(
         SqlMistake(
             "you included orders that were not completed",
@@ -442,6 +692,53 @@ duplicate_customers = SqlExercise(
     "duplicate_customers",
     variable="DUPLICATES_SQL",
     reference=_DUPLICATES,
+    prompt_rules=(
+        PromptRule(
+            "after removing leading and trailing spaces (TRIM)",
+            case="hidden database 1",
+            bank="fail_lower_without_trim",
+        ),
+        PromptRule(
+            "ignoring letter case (LOWER)",
+            case="hidden database 1",
+            bank="fail_trim_without_lower",
+        ),
+        PromptRule(
+            "An account without an email (NULL) matches no other account",
+            case="hidden database 1",
+            bank="fail_null_emails_match",
+        ),
+        PromptRule(
+            "Names do not matter",
+            case="hidden database 1",
+            bank="fail_same_name",
+        ),
+        PromptRule(
+            "account_id (the smaller id)",
+            case="hidden database 1",
+            bank="fail_larger_id_first",
+        ),
+        PromptRule(
+            "Each pair appears exactly once",
+            case="hidden database 1",
+            bank="fail_both_directions",
+        ),
+        PromptRule(
+            "an account is never paired with itself",
+            case="hidden database 1",
+            bank="fail_pairs_with_itself",
+        ),
+        PromptRule(
+            "email (the trimmed, lower-case email)",
+            case="hidden database 1",
+            bank="fail_email_as_typed",
+        ),
+        PromptRule(
+            "a person with three accounts gives three pairs",
+            case="hidden database 1",
+            bank="fail_one_pair_per_email",
+        ),
+    ),
     mistakes=(
         SqlMistake(
             "each pair appears twice (or an account is paired with itself): keep a.account_id "
@@ -505,10 +802,76 @@ WHERE o.status = 'completed' AND o.ordered_at >= '2021-01-01' AND o.ordered_at <
 GROUP BY p.category
 """
 
+
+def _plant_pivot_traps(conn) -> None:
+    """A category with products but no sale at all, and one completed 2021 line of a single
+    item paid with a fraction of a cent (after a percentage discount): only sums rounded to
+    cents match."""
+    product = conn.execute("SELECT MAX(product_id) + 1 FROM products").fetchone()[0]
+    conn.execute(
+        "INSERT INTO products VALUES (?, 'Seed Starter Kit', 'garden', 24.99, '2021-03-01')",
+        (product,),
+    )
+    order_id, item = conn.execute(
+        "SELECT oi.order_id, oi.product_id FROM order_items AS oi JOIN orders AS o "
+        "USING (order_id) WHERE o.status = 'completed' AND o.ordered_at >= '2021-05-01' "
+        "AND oi.quantity = 1 ORDER BY oi.order_id, oi.product_id LIMIT 1"
+    ).fetchone()
+    conn.execute(
+        "UPDATE order_items SET unit_price = unit_price + 0.004 "
+        "WHERE order_id = ? AND product_id = ?",
+        (order_id, item),
+    )
+    conn.execute("UPDATE orders SET amount = amount + 0.004 WHERE order_id = ?", (order_id,))
+
+
 segment_pivot = SqlExercise(
     "segment_pivot",
     variable="SEGMENT_PIVOT_SQL",
     reference=_PIVOT,
+    hidden_databases=_variants_with(_plant_pivot_traps),
+    prompt_rules=(
+        PromptRule(
+            "completed orders placed in 2021",
+            case="hidden database 1",
+            bank="fail_every_status",
+        ),
+        PromptRule(
+            "from '2021-01-01 00:00:00'",
+            case="hidden database 1",
+            bank="fail_after_new_year_midnight",
+        ),
+        PromptRule(
+            "to '2021-12-31 23:59:59'",
+            case="hidden database 1",
+            bank="fail_drops_december_31",
+        ),
+        PromptRule(
+            "quantity * unit_price over order_items",
+            case="hidden database 1",
+            bank="fail_list_price",
+        ),
+        PromptRule(
+            "one row per category with at least one such sale",
+            case="hidden database 1",
+            bank="fail_every_category",
+        ),
+        PromptRule(
+            "the columns category, consumer, small_business, enterprise (each segment's revenue)",
+            case="hidden database 1",
+            bank="fail_rows_per_segment",
+        ),
+        PromptRule(
+            "A segment without sales in a category shows 0, not NULL",
+            case="hidden database 1",
+            bank="fail_null_for_no_sales",
+        ),
+        PromptRule(
+            "each rounded to 2 decimals",
+            case="hidden database 1",
+            bank="fail_not_rounded",
+        ),
+    ),
     mistakes=(
         SqlMistake(
             "a segment with no sales in a category shows NULL; it must show 0 (ELSE 0 inside "
@@ -540,7 +903,29 @@ segment_pivot = SqlExercise(
 # --------------------------------------------------------------------------- parse_access_log
 
 
-def _parse_log(lines, *, p95="nearest", strip_query=True, negative_ok=False, check_path=True):
+def _number(text: str, digits: str) -> int | None:
+    """The whole number ``text`` spells, or None. "ascii" is the prompt's rule (0-9 only);
+    the others are what int() or str.isdecimal() would let through."""
+    if digits == "int":
+        try:
+            return int(text)
+        except ValueError:
+            return None
+    ok = text.isdecimal() if digits == "decimal" else text.isascii() and text.isdigit()
+    return int(text) if ok else None
+
+
+def _parse_log(
+    lines,
+    *,
+    p95="nearest",
+    strip_query=True,
+    negative_ok=False,
+    check_path=True,
+    digits="ascii",
+    statuses=(100, 599),
+    min_latency=0,
+):
     groups: dict[str, list[int]] = {}
     malformed = 0
     for line in lines:
@@ -548,14 +933,22 @@ def _parse_log(lines, *, p95="nearest", strip_query=True, negative_ok=False, che
         if len(parts) != 5:
             malformed += 1
             continue
-        _, _, path, status, latency = parts
-        good_status = status.isdecimal() and 100 <= int(status) <= 599
-        digits = latency[1:] if negative_ok and latency.startswith("-") else latency
-        if not good_status or not digits.isdecimal() or (check_path and not path.startswith("/")):
+        _, _, path, status_text, latency_text = parts
+        status = _number(status_text, digits)
+        negative = negative_ok and latency_text.startswith("-")
+        latency = _number(latency_text[1:] if negative else latency_text, digits)
+        good = (
+            status is not None
+            and statuses[0] <= status <= statuses[1]
+            and latency is not None
+            and latency >= min_latency
+            and (path.startswith("/") or not check_path)
+        )
+        if not good:
             malformed += 1
             continue
         endpoint = path.split("?", 1)[0] if strip_query else path
-        groups.setdefault(endpoint, []).append(int(latency))
+        groups.setdefault(endpoint, []).append(-latency if negative else latency)
     endpoints = {}
     for endpoint, latencies in groups.items():
         latencies = sorted(latencies)
@@ -594,6 +987,14 @@ def _latency_lines(endpoint: str, latencies: list[int], method: str = "GET") -> 
     ]
 
 
+def _requests(*fields: tuple[str, str, str, str]) -> list[str]:
+    """Log lines from (method, path, status, latency) fields, one second apart."""
+    return [
+        f"2024-05-03T08:00:{i:02d} {method} {path} {status} {latency}"
+        for i, (method, path, status, latency) in enumerate(fields)
+    ]
+
+
 _TWENTY = [12, 15, 11, 19, 14, 13, 250, 17, 16, 12, 18, 15, 14, 300, 13, 16, 11, 12, 17, 15]
 
 
@@ -620,19 +1021,128 @@ def _log_hidden() -> tuple[Case, ...]:
     ]
     for line in broken:
         lines.insert(int(rng.integers(len(lines))), line)
+    ok = ("GET", "/n", "200", "7")  # one well-formed request beside each trap
+    # Each rule of the prompt has its own small case, so a failure names the rule it breaks;
+    # the number traps sit in the status or the latency field, both "digits only".
     return (
-        Case((lines,), "600 requests with malformed lines among them"),
         Case(([],), "no lines at all"),
-        Case((["garbage", "", "GET /x 200 5"],), "only malformed lines"),
-        Case((_latency_lines("/search", list(range(1, 101))),), "100 requests: latencies 1..100"),
+        Case(
+            (
+                [
+                    "garbage",
+                    "",
+                    "   ",
+                    "GET /x 200 5",
+                    "2024-05-02T10:00:00 GET /x 200 5 extra",
+                    "2024-05-02T10:00:00 GET /x OK 5",
+                    "2024-05-02T10:00:00 GET /x 200 abc",
+                ],
+            ),
+            "only malformed lines",
+        ),
         Case((_latency_lines("/search", [40]),), "a single request"),
+        Case(
+            (_requests(ok, ("GET", "a/b", "200", "7"), ("GET", "n", "200", "9")),),
+            "a path without a leading slash",
+        ),
+        Case(
+            (
+                _requests(
+                    ("GET", "/s?q=shoes", "200", "30"),
+                    ("GET", "/s", "200", "20"),
+                    ("GET", "/s?", "200", "25"),
+                    ("GET", "/?ref=mail", "200", "5"),
+                ),
+            ),
+            "query strings",
+        ),
+        Case(
+            (_requests(("GET", "/s?q=a?b", "200", "30"), ("GET", "/s?x=1?y=2?z", "200", "31")),),
+            "a query string holding a second '?'",
+        ),
+        Case(
+            (
+                _requests(
+                    ("GET", "/Cart", "200", "11"),
+                    ("GET", "/cart", "200", "12"),
+                    ("GET", "/cart/", "200", "13"),
+                    ("GET", "/cart#top", "200", "14"),
+                    ("GET", "/cart//items", "200", "15"),
+                ),
+            ),
+            "paths that differ by case, a trailing slash or a fragment",
+        ),
+        Case(
+            (
+                _requests(
+                    ("GET", "/e", "404", "9"),
+                    ("POST", "/e", "500", "10"),
+                    ("DELETE", "/e", "301", "11"),
+                    ("PATCH", "/e", "102", "12"),
+                    ("get", "/e", "200", "13"),
+                ),
+            ),
+            "error statuses and every method",
+        ),
+        Case(
+            (_requests(ok, ("GET", "/b", "100", "8"), ("GET", "/b", "599", "9")),),
+            "status codes 100 and 599 (on the bounds)",
+        ),
+        Case(
+            (_requests(ok, ("GET", "/b", "99", "8"), ("GET", "/b", "600", "9")),),
+            "status codes 99 and 600 (just outside the bounds)",
+        ),
+        Case(
+            (_requests(ok, ("GET", "/z", "200", "0"), ("GET", "/z", "200", "4")),), "a latency of 0"
+        ),
         Case(
             (_latency_lines("/a", [5, 9]) + ["2024-05-02T10:00:00 GET /a 200 -3"],),
             "a negative latency",
         ),
         Case(
-            (_latency_lines("/a", [5]) + ["2024-05-02T10:00:00 GET a/b 200 7"],),
-            "a path without a leading slash",
+            (
+                _requests(
+                    ok,
+                    ("GET", "/p", "+200", "8"),
+                    ("GET", "/p", "200", "+9"),
+                    ("GET", "/p", "2_00", "10"),
+                    ("GET", "/p", "200", "1_000"),
+                ),
+            ),
+            "a plus sign or an underscore in a number",
+        ),
+        Case(
+            (
+                _requests(
+                    ok,
+                    ("GET", "/f", "200", "12.0"),
+                    ("GET", "/f", "200", "1e3"),
+                    ("GET", "/f", "200.0", "12"),
+                ),
+            ),
+            "a decimal point or an exponent",
+        ),
+        Case(
+            (
+                _requests(
+                    ok,
+                    ("GET", "/u", "200", "2\u00b2"),
+                    ("GET", "/u", "200", "\u00bd"),
+                    ("GET", "/u", "\u00b2\u2070\u2070", "5"),
+                ),
+            ),
+            "superscripts and fractions",
+        ),
+        Case(
+            (
+                _requests(
+                    ok,
+                    ("GET", "/d", "\u0662\u0660\u0660", "8"),
+                    ("GET", "/d", "200", "\uff15"),
+                    ("GET", "/d", "200", "\u09e9\u09e6"),
+                ),
+            ),
+            "digits of other scripts",
         ),
         Case(
             (
@@ -643,6 +1153,7 @@ def _log_hidden() -> tuple[Case, ...]:
             ),
             "runs of spaces and tabs between fields",
         ),
+        Case((_latency_lines("/search", list(range(1, 101))),), "100 requests: latencies 1..100"),
         Case(
             (
                 _latency_lines(
@@ -651,6 +1162,12 @@ def _log_hidden() -> tuple[Case, ...]:
             ),
             "21 requests",
         ),
+        # 0.95 * 15 = 14.25: rounding the rank, or numpy's "nearest" method, takes the 14th
+        Case(
+            (_latency_lines("/r", [31, 8, 77, 15, 42, 23, 90, 4, 61, 19, 55, 36, 12, 70, 28]),),
+            "15 requests",
+        ),
+        Case((lines,), "600 requests with malformed lines among them"),
     )
 
 
@@ -663,6 +1180,105 @@ parse_access_log = FunctionExercise(
         Case((_latency_lines("/checkout", _TWENTY),)),
     ),
     hidden=_log_hidden,
+    prompt_rules=(
+        PromptRule(
+            "line.split() gives exactly 5 fields",
+            case="hidden case 2 (only malformed lines)",
+            bank="fail_ignores_extra_fields",
+        ),
+        PromptRule(
+            "Every other line (including an empty one) is malformed: count it in m and skip "
+            "it; never raise",
+            case="hidden case 2 (only malformed lines)",
+            bank="fail_crashes_on_bad_latency",
+        ),
+        PromptRule(
+            "the path starts with /",
+            case="hidden case 4 (a path without a leading slash)",
+            bank="fail_no_path_check",
+        ),
+        PromptRule(
+            "the status is a whole number from 100 to 599 (both included)",
+            case="hidden case 9 (status codes 100 and 599 (on the bounds))",
+            bank="fail_status_bounds_exclusive",
+        ),
+        PromptRule(
+            "from 100 to 599",
+            case="hidden case 10 (status codes 99 and 600 (just outside the bounds))",
+            bank="fail_status_up_to_600",
+        ),
+        PromptRule(
+            "the latency a whole number >= 0 (so 0 is fine)",
+            case="hidden case 11 (a latency of 0)",
+            bank="fail_latency_must_be_positive",
+        ),
+        PromptRule(
+            "a sign (-3, +5)",
+            case="hidden case 12 (a negative latency)",
+            bank="fail_accepts_negative_latency",
+        ),
+        PromptRule(
+            "an underscore (1_000)",
+            case="hidden case 13 (a plus sign or an underscore in a number)",
+            bank="fail_int_decides_digits",
+        ),
+        PromptRule(
+            "a decimal point or an exponent (12.5, 1e3)",
+            case="hidden case 14 (a decimal point or an exponent)",
+            bank="fail_float_is_integer",
+        ),
+        PromptRule(
+            "superscripts and fractions (², ½)",
+            case="hidden case 15 (superscripts and fractions)",
+            bank="fail_isdigit_then_int",
+        ),
+        PromptRule(
+            "digits of other scripts (٣, ５)",
+            case="hidden case 16 (digits of other scripts)",
+            bank="fail_regex_unicode_digits",
+        ),
+        PromptRule(
+            "the path with its query string removed",
+            case="hidden case 5 (query strings)",
+            bank="fail_keeps_query_string",
+        ),
+        PromptRule(
+            "everything from the first ?",
+            case="hidden case 6 (a query string holding a second '?')",
+            bank="fail_cuts_at_last_question_mark",
+        ),
+        PromptRule(
+            "nothing else is normalised",
+            case="hidden case 7 (paths that differ by case, a trailing slash or a fragment)",
+            bank="fail_urlsplit_path",
+        ),
+        PromptRule(
+            "Requests of every status and method count",
+            case="hidden case 8 (error statuses and every method)",
+            bank="fail_only_success_statuses",
+        ),
+        PromptRule(
+            "the nearest-rank 95th percentile",
+            case="hidden case 3 (a single request)",
+            bank="fail_numpy_percentile",
+        ),
+        PromptRule(
+            "take the value at 1-based position ceil(0.95 * n)",
+            case="hidden case 18 (100 requests: latencies 1..100)",
+            bank="fail_index_int_095n",
+        ),
+        PromptRule("ceil(0.95 * n)", case="hidden case 20 (15 requests)", bank="fail_rounds_rank"),
+        PromptRule(
+            "It is one of the observed latencies, an int",
+            case="hidden case 3 (a single request)",
+            bank="fail_numpy_int_latency",
+        ),
+        PromptRule(
+            'With no well-formed line, "endpoints" is {}',
+            case="hidden case 1 (no lines at all)",
+            bank="fail_pandas_empty_log",
+        ),
+    ),
     mistakes=(
         Mistake(
             "looks like numpy's interpolated percentile; p95_ms is the nearest-rank value, one "
@@ -686,13 +1302,42 @@ parse_access_log = FunctionExercise(
             "a path must start with '/'; count such lines as malformed",
             produces(lambda lines: _parse_log(lines, check_path=False)),
         ),
+        # Other scripts' digits pass int(), str.isdecimal() and the regex \\d alike, so
+        # that message names what was accepted, not which tool accepted it.
+        Mistake(
+            "digits of another script were accepted as a number; digits only means the ASCII "
+            "characters 0-9 (int(), str.isdigit(), str.isdecimal() and the regex \\d all "
+            "accept them)",
+            produces(lambda lines: _parse_log(lines, digits="decimal")),
+        ),
+        Mistake(
+            "a sign or an underscore was accepted as part of a number, as int() accepts them; "
+            "digits only means the ASCII characters 0-9",
+            produces(lambda lines: _parse_log(lines, digits="int")),
+        ),
+        Mistake(
+            "statuses 100 and 599 are well-formed: the range includes both ends",
+            produces(lambda lines: _parse_log(lines, statuses=(101, 598))),
+        ),
+        Mistake(
+            "a status of 600 is malformed: the range ends at 599",
+            produces(lambda lines: _parse_log(lines, statuses=(100, 600))),
+        ),
+        Mistake(
+            "a latency of 0 is well-formed (>= 0)",
+            produces(lambda lines: _parse_log(lines, min_latency=1)),
+        ),
     ),
     hints=(
         "Split each line with line.split() (any run of whitespace) and check you got exactly "
-        "five fields before using them; wrap int() conversions in a check, not a crash.",
-        "Group latencies per path with the query string removed (path.split('?')[0]).",
-        "Nearest rank: sort the latencies and take the one at 1-based position ceil(0.95 * n), "
-        "i.e. index (95 * n + 99) // 100 - 1 with integers only.",
+        "five fields before using them. Check a number's text before converting it, and never "
+        "let a bad line raise.",
+        "int(), str.isdigit(), str.isdecimal() and the regex \\d all accept characters that "
+        "are not the ASCII digits 0-9 (a sign, '1_000', '²', '٣'); text.isascii() and "
+        "text.isdigit() together, or re.fullmatch('[0-9]+', text), accept only them.",
+        "Group latencies per path with the query string removed (path.split('?')[0]). "
+        "Nearest rank: sort the latencies and take the one at 1-based position "
+        "ceil(0.95 * n), i.e. index (95 * n + 99) // 100 - 1 with integers only.",
     ),
 )
 
@@ -752,6 +1397,50 @@ sessionize = FunctionExercise(
         Case(([],)),
     ),
     hidden=_session_hidden,
+    prompt_rules=(
+        PromptRule(
+            "a new session starts when an event comes more than 30 minutes (1800 seconds) "
+            "after the previous event",
+            case="hidden case 4 (a gap of 30 minutes and 1 second)",
+            bank="fail_gap_in_whole_minutes",
+        ),
+        PromptRule(
+            "a gap of exactly 1800 seconds stays in the same session",
+            case="hidden case 3 (gaps of exactly 30 minutes)",
+            bank="fail_gap_of_exactly_30_minutes_splits",
+        ),
+        PromptRule(
+            "after the previous event",
+            case="hidden case 3 (gaps of exactly 30 minutes)",
+            bank="fail_gap_from_session_start",
+        ),
+        PromptRule(
+            "one tuple (start, end, events) per session",
+            case="hidden case 2 (one event)",
+            bank="fail_lists_not_tuples",
+        ),
+        PromptRule("(all int)", case="hidden case 2 (one event)", bank="fail_numpy_split_points"),
+        PromptRule(
+            "in time order: its first timestamp",
+            case="hidden case 4 (a gap of 30 minutes and 1 second)",
+            bank="fail_sessions_latest_first",
+        ),
+        PromptRule(
+            "Events at the same second belong to the same session",
+            case="hidden case 5 (events at the same second)",
+            bank="fail_raises_on_equal_times",
+        ),
+        PromptRule(
+            "An empty list gives []",
+            case="hidden case 1 (no events)",
+            bank="fail_indexes_first_event",
+        ),
+        PromptRule(
+            "If a timestamp is smaller than the one before it, raise ValueError",
+            case="hidden case 7 (events out of order)",
+            bank="fail_sorts_instead_of_raising",
+        ),
+    ),
     mistakes=(
         Mistake(
             "a gap of exactly 30 minutes keeps the session going: start a new one only when the "
@@ -817,7 +1506,14 @@ def _top_k_hidden() -> tuple[Case, ...]:
         Case(([], 3), "no items"),
         Case((["a", "b"], 0), "k = 0"),
         Case((["x", "y", "x"], 5), "k larger than the number of distinct items"),
+        Case((["b", "c", "a", "c", "b", "c"], 3), "different counts, no ties"),
         Case((["b", "a", "c", "b", "c", "a"], 2), "a three-way tie"),
+        # c, b and a tie for 2nd place; c and b appear first, a is the smallest
+        Case(
+            (["d", "c", "b", "d", "a", "c", "b", "a", "e", "d"], 2), "a tie across the k-th place"
+        ),
+        # 9 < 10 < 100 as numbers, but '10' < '100' < '9' as text
+        Case(([10, 9, 100, 10, 9, 100, 7], 2), "tied integers of different lengths"),
         Case((skewed, 7), "integers with a skewed distribution"),
         Case((["p", "q"], -1), "a negative k", raises=ValueError),
         Case((_all_tied(8000, int(rng.integers(1 << 30)), "id"), 3), "8000 items all tied, k = 3"),
@@ -842,6 +1538,59 @@ top_k_frequent = OperationBudgetExercise(
         Case((_all_tied(1200, 17), 1)),
     ),
     hidden=_top_k_hidden,
+    prompt_rules=(
+        PromptRule(
+            "most frequent first",
+            case="hidden case 3 (k larger than the number of distinct items)",
+            bank="fail_heap_order_not_reversed",
+        ),
+        PromptRule(
+            "Items that occur equally often are ordered by the item itself, smaller first",
+            case="hidden case 5 (a three-way tie)",
+            bank="fail_nlargest_larger_item_first",
+        ),
+        PromptRule(
+            "returns a list of the k most frequent items",
+            case="hidden case 6 (a tie across the k-th place)",
+            bank="fail_most_common_then_sorted",
+        ),
+        PromptRule(
+            "items are comparable: strings, or numbers",
+            case="hidden case 7 (tied integers of different lengths)",
+            bank="fail_ties_by_str",
+        ),
+        PromptRule(
+            "If there are fewer than k distinct items, return them all",
+            case="hidden case 1 (no items)",
+            bank="fail_pops_k_times",
+        ),
+        PromptRule("k = 0 gives []", case="hidden case 2 (k = 0)", bank="fail_size_k_heap_k_zero"),
+        PromptRule(
+            "a negative k raises ValueError",
+            case="hidden case 9 (a negative k)",
+            bank="fail_no_negative_check",
+        ),
+        PromptRule(
+            "your function may make at most d * (2 * ceil(log2(k + 1)) + 3) + k such comparisons",
+            case="hidden case 10 (8000 items all tied, k = 3)",
+            bank="fail_full_sort",
+        ),
+        PromptRule(
+            "Your function must run in O(n log k)",
+            case="hidden case 11 (4000 items all tied, k = 40)",
+            bank="fail_k_selection_passes",
+        ),
+        PromptRule(
+            "Return the items themselves (not counts",
+            case="hidden case 3 (k larger than the number of distinct items)",
+            bank="fail_returns_pairs",
+        ),
+        PromptRule(
+            "not copies made with str()",
+            case="hidden case 7 (tied integers of different lengths)",
+            bank="fail_str_copies",
+        ),
+    ),
     mistakes=(
         Mistake(
             "ties are broken by first appearance (Counter.most_common keeps insertion order); "
@@ -865,7 +1614,7 @@ top_k_frequent = OperationBudgetExercise(
 # --------------------------------------------------------------------------- two_sum_indices
 
 
-def _two_sum(nums, target, *, keep="first", outer="j"):
+def _two_sum(nums, target, *, keep="first", outer="j", self_ok=False):
     if outer == "i":
         for i in range(len(nums)):
             for j in range(i + 1, len(nums)):
@@ -874,6 +1623,8 @@ def _two_sum(nums, target, *, keep="first", outer="j"):
         return []
     seen: dict = {}
     for j, x in enumerate(nums):
+        if self_ok and x not in seen:
+            seen[x] = j
         need = target - x
         if need in seen:
             return [seen[need], j]
@@ -887,7 +1638,8 @@ def _reference_two_sum(nums, target):
 
 
 def _two_sum_stress(n: int, seed: int) -> tuple[list[int], int]:
-    """n distinct even numbers, then two odd ones at the end: the only pair is the last."""
+    """n - 2 distinct even numbers, then two odd ones at the end that make a pair (evens
+    may pair among themselves too: the smallest j wins)."""
     rng = np.random.default_rng(seed)
     evens = (2 * rng.choice(10 * n, size=n - 2, replace=False) - 6 * n).tolist()
     return [*evens, 7, 10 * n + 1], 10 * n + 8
@@ -904,8 +1656,10 @@ def _two_sum_hidden() -> tuple[Case, ...]:
         Case(([1, 1, 5, 5], 6), "repeated values: smallest j, then smallest i"),
         Case(([-3, 7, 0, 4, -7], -3), "negative numbers"),
         Case(([2, 7, 11, 15], 100), "no pair"),
-        Case(_two_sum_stress(600, seed), "600 numbers, the pair at the end"),
-        Case(_two_sum_stress(5000, seed + 1), "5000 numbers, the pair at the end"),
+        # (0, 4) has the smaller i, (2, 3) the smaller j
+        Case(([3, 9, 6, 2, 5, 1], 8), "two pairs: the one with the smaller j starts later"),
+        Case(_two_sum_stress(600, seed), "600 numbers"),
+        Case(_two_sum_stress(5000, seed + 1), "5000 numbers"),
     )
 
 
@@ -925,6 +1679,53 @@ two_sum_indices = OperationBudgetExercise(
         Case(_two_sum_stress(400, 3)),
     ),
     hidden=_two_sum_hidden,
+    prompt_rules=(
+        PromptRule(
+            "returns [i, j] with i < j",
+            case="hidden case 3 (two equal numbers)",
+            bank="fail_returns_j_first",
+        ),
+        PromptRule(
+            "a number cannot be paired with itself",
+            case="hidden case 2 (one number: it cannot pair with itself)",
+            bank="fail_pairs_with_itself",
+        ),
+        PromptRule(
+            "the smallest j",
+            case="hidden case 8 (two pairs: the one with the smaller j starts later)",
+            bank="fail_smallest_i_first",
+        ),
+        PromptRule(
+            "for that j the smallest i",
+            case="hidden case 5 (repeated values: smallest j, then smallest i)",
+            bank="fail_last_index_kept",
+        ),
+        PromptRule(
+            "If no pair exists, return []",
+            case="hidden case 1 (no numbers)",
+            bank="fail_returns_none_without_pair",
+        ),
+        PromptRule(
+            "The result is a list of two int indices",
+            case="hidden case 3 (two equal numbers)",
+            bank="fail_returns_tuple",
+        ),
+        PromptRule(
+            "(positions, not the numbers)",
+            case="hidden case 3 (two equal numbers)",
+            bank="fail_returns_numbers",
+        ),
+        PromptRule(
+            "you may make at most 5 * n + 5 such operations",
+            case="hidden case 9 (600 numbers)",
+            bank="fail_nested_loops",
+        ),
+        PromptRule(
+            "sorting (O(n log n)) fail",
+            case="hidden case 9 (600 numbers)",
+            bank="fail_sort_then_binary_search",
+        ),
+    ),
     mistakes=(
         Mistake(
             "on repeated values you kept the last index; keep the first index of each value "
@@ -934,6 +1735,11 @@ two_sum_indices = OperationBudgetExercise(
         Mistake(
             "you returned the pair with the smallest i; the rule is the smallest j first",
             produces(lambda nums, target: _two_sum(nums, target, outer="i")),
+        ),
+        Mistake(
+            "you paired a number with itself (i == j): look the complement up before storing "
+            "the number",
+            produces(lambda nums, target: _two_sum(nums, target, self_ok=True)),
         ),
     ),
     hints=(
@@ -1003,12 +1809,20 @@ def _rolling_hidden() -> tuple[Case, ...]:
     toy = _toy_orders()
     gap = toy.copy()
     gap.loc[6:, "ordered_at"] = gap.loc[6:, "ordered_at"].str.replace("2021-03-", "2021-04-")
+    ends = toy.copy()
+    ends.loc[0, "status"] = "returned"  # the last order (12 March) is cancelled already
+    # each order a few hundredths of a cent over a whole cent: unrounded sums show it, while
+    # rounding each day before or after the 7-day sum gives the same cents
+    fractional = toy.copy()
+    fractional["amount"] = fractional["amount"] + 0.0003
     return (
         Case((store_orders,), "a hidden store's orders over eleven weeks"),
         Case((gap,), "three weeks without orders"),
         Case((toy.iloc[[0]].reset_index(drop=True),), "a single order"),
         Case((toy.iloc[[3, 7, 9]].reset_index(drop=True),), "no completed order at all"),
         Case((toy.iloc[::-1].reset_index(drop=True),), "orders not sorted by time"),
+        Case((ends,), "the first and the last order not completed"),
+        Case((fractional,), "amounts with more than two decimals"),
     )
 
 
@@ -1019,6 +1833,73 @@ rolling_revenue = FunctionExercise(
     visible=lambda: (Case((_toy_orders(),)),),
     hidden=_rolling_hidden,
     tol=1e-6,
+    prompt_rules=(
+        PromptRule(
+            "orders of any status set this range",
+            case="hidden case 2 (three weeks without orders)",
+            bank="fail_range_from_completed_days",
+        ),
+        PromptRule(
+            "rows in any order",
+            case="hidden case 5 (orders not sorted by time)",
+            bank="fail_range_from_first_and_last_rows",
+        ),
+        PromptRule(
+            "one row per calendar day",
+            case="hidden case 1 (a hidden store's orders over eleven weeks)",
+            bank="fail_rows_not_days",
+        ),
+        PromptRule(
+            "in date order",
+            case="hidden case 1 (a hidden store's orders over eleven weeks)",
+            bank="fail_missing_days_appended",
+        ),
+        PromptRule(
+            "with a fresh RangeIndex",
+            case="hidden case 1 (a hidden store's orders over eleven weeks)",
+            bank="fail_day_index",
+        ),
+        PromptRule(
+            "exactly these columns",
+            case="hidden case 1 (a hidden store's orders over eleven weeks)",
+            bank="fail_extra_column",
+        ),
+        PromptRule(
+            "the date as text 'YYYY-MM-DD'",
+            case="hidden case 1 (a hidden store's orders over eleven weeks)",
+            bank="fail_datetime_day_column",
+        ),
+        PromptRule(
+            "the sum of amount over that day's completed orders",
+            case="hidden case 1 (a hidden store's orders over eleven weeks)",
+            bank="fail_every_status",
+        ),
+        PromptRule(
+            "0.0 on a day without any",
+            case="hidden case 1 (a hidden store's orders over eleven weeks)",
+            bank="fail_nan_on_days_without_orders",
+        ),
+        PromptRule(
+            "the sum of revenue over that day and the 6 days before it",
+            case="hidden case 1 (a hidden store's orders over eleven weeks)",
+            bank="fail_seven_sale_days",
+        ),
+        PromptRule(
+            "the first rows are partial sums, never NaN",
+            case="hidden case 1 (a hidden store's orders over eleven weeks)",
+            bank="fail_nan_first_days",
+        ),
+        PromptRule(
+            "Round both number columns to 2 decimals",
+            case="hidden case 7 (amounts with more than two decimals)",
+            bank="fail_not_rounded",
+        ),
+        PromptRule(
+            "must not change them",
+            case="changed its input",
+            bank="fail_mutates_input",
+        ),
+    ),
     mistakes=(
         Mistake(
             "the first six days are NaN: use rolling(7, min_periods=1) so an early day sums "

@@ -9,8 +9,13 @@ planted around the top 10 by revenue growth:
 - a big completed order at the last quarter's final second (hh:mm:ss = 23:59:59), one at
   the first second of the quarter after it (excluded), and one at the first second of the
   previous quarter (included, pulling a top product's growth down);
-- two products tied exactly at 4th place and two tied exactly at 10th place (their sales are
-  whole quarters of a dollar, so the tie is exact in any summation order).
+- two products tied exactly at 4th place and two tied at 10th place once growth is rounded
+  to cents (the larger id paid a tenth of a cent more; all other sales are whole quarters of a
+  dollar, so the ties do not depend on the summation order);
+- a line of a top product priced a sixteenth of a cent over whole cents, so unrounded
+  revenues differ from the rounded ones;
+- in the first database, a pending order in the quarter after the cutoff's: that quarter is
+  the current one, though the latest completed order lies in the quarter before.
 
 Order ids are renumbered afterwards so they still follow ``ordered_at``.
 """
@@ -88,8 +93,12 @@ def _unsold(conn, previous_start: str, current_start: str, count: int) -> list[i
     return [product for product, _ in rows]
 
 
-def _plant_tie(conn, reference: str, rank: int, products: list[int], quarters) -> None:
-    """Give ``products`` the same growth, strictly between the current ranks rank-1 and rank."""
+def _plant_tie(
+    conn, reference: str, rank: int, products: list[int], quarters, *, tenth_of_cent=False
+) -> None:
+    """Give ``products`` the same growth, strictly between the current ranks rank-1 and rank.
+    With ``tenth_of_cent`` the one with the larger id also paid a tenth of a cent more in
+    the last quarter: the two tie only once growth is rounded to cents."""
     previous_start, last_start, _ = quarters
     growth = _growth(conn, reference)["growth"].tolist()
     above, below = growth[rank - 2], growth[rank - 1]
@@ -100,6 +109,8 @@ def _plant_tie(conn, reference: str, rank: int, products: list[int], quarters) -
     _add_order(conn, f"{last_start} 15:20:00", "completed", [(first, 1, target)])
     _add_order(conn, f"{previous_start} 11:05:00", "completed", [(second, 2, 2525)])
     _add_order(conn, f"{last_start} 16:45:00", "completed", [(second, 1, target + 5050)])
+    if tenth_of_cent:  # to the larger id, so ranking unrounded drops the other than LIMIT 10
+        _add_order(conn, f"{last_start} 17:10:00", "completed", [(max(products), 1, 0.1)])
 
 
 def _renumber_orders(conn) -> None:
@@ -118,7 +129,13 @@ def _renumber_orders(conn) -> None:
     )
 
 
-def growth_database(seed: int, cutoff: str, reference: str, label: str) -> Database:
+def growth_database(
+    seed: int, cutoff: str, reference: str, label: str, *, pending_quarter: bool = False
+) -> Database:
+    """``pending_quarter``: the latest order is a pending one in the quarter after the
+    cutoff's, so that (nearly empty) quarter is the current one; the latest completed order
+    would point at the quarter before. The completed order at the current quarter's first
+    second is then left out (it would make the latest completed order current too)."""
     conn = build_store(":memory:", seed=seed, size="small", edge_cases=True)
     with conn:
         conn.execute(
@@ -127,6 +144,16 @@ def growth_database(seed: int, cutoff: str, reference: str, label: str) -> Datab
             (cutoff,),
         )
         conn.execute("DELETE FROM orders WHERE ordered_at > ?", (cutoff,))
+        if pending_quarter:
+            (_, _, cut_quarter) = conn.execute(QUARTERS).fetchone()
+            late = conn.execute("SELECT date(?, '+3 months', '+1 day')", (cut_quarter,)).fetchone()[
+                0
+            ]
+            product = conn.execute(
+                "SELECT product_id FROM products WHERE launched_on <= ? ORDER BY product_id LIMIT 1",
+                (late,),
+            ).fetchone()[0]
+            _add_order(conn, f"{late} 09:30:00", "pending", [(product, 2, 1999)])
         quarters = conn.execute(QUARTERS).fetchone()
         previous_start, last_start, current_start = quarters
         ranked = _growth(conn, reference)
@@ -159,17 +186,27 @@ def growth_database(seed: int, cutoff: str, reference: str, label: str) -> Datab
         # the last second of the last quarter counts; the first of the next one does not
         end = conn.execute("SELECT datetime(?, '-1 second')", (current_start,)).fetchone()[0]
         _add_order(conn, end, "completed", [(ids[15], 1, _quarters(top[2] * 1.05))])
-        _add_order(
-            conn,
-            f"{current_start} 00:00:00",
-            "completed",
-            [(ids[16], 1, _quarters(top[0] * 1.2))],
-        )
+        if not pending_quarter:
+            _add_order(
+                conn,
+                f"{current_start} 00:00:00",
+                "completed",
+                [(ids[16], 1, _quarters(top[0] * 1.2))],
+            )
         # the first second of the previous quarter counts there: a top product falls back
         _add_order(
             conn, f"{previous_start} 00:00:00", "completed", [(ids[1], 1, _quarters(top[1] * 1.5))]
         )
         _plant_tie(conn, reference, 4, _unsold(conn, previous_start, current_start, 2), quarters)
-        _plant_tie(conn, reference, 10, _unsold(conn, previous_start, current_start, 2), quarters)
+        _plant_tie(
+            conn,
+            reference,
+            10,
+            _unsold(conn, previous_start, current_start, 2),
+            quarters,
+            tenth_of_cent=True,
+        )
+        # a top product paid a sixteenth of a cent over a whole cent: only rounded sums match
+        _add_order(conn, f"{last_start[:8]}05 10:00:00", "completed", [(ids[0], 1, 306.25)])
         _renumber_orders(conn)
     return Database(label, guarded(conn), hidden=True)

@@ -19,6 +19,7 @@ from autograder.exercises import context
 from autograder.exercises.function import Case, Mistake
 from autograder.exercises.model import FitScore, ModelExercise
 from autograder.exercises.numeric import NumericExercise, Probe, produces_close
+from autograder.exercises.prompt_rules import PromptRule
 from autograder.exercises.sql import SqlMistake
 from autograder.exercises.sqlfile import SqlFileExercise
 from autograder.judges.values import type_name
@@ -110,6 +111,53 @@ churn_features = SqlFileExercise(
             _replace("THEN 1 ELSE 0 END AS churned", "THEN 0 ELSE 1 END AS churned"),
         ),
     ),
+    prompt_rules=(
+        PromptRule(
+            "the features may use only history",
+            case="hidden database 1",
+            bank="fail_features_use_all_orders",
+        ),
+        PromptRule(
+            "An order at exactly 2024-07-01 00:00:00 is after the cutoff",
+            case="hidden database 1",
+            bank="fail_cutoff_day_counts_as_history",
+        ),
+        PromptRule(
+            "one at 2024-09-29 00:00:00 is already outside the window",
+            case="hidden database 1",
+            bank="fail_window_with_between_dates",
+        ),
+        PromptRule(
+            "returned and cancelled orders are not purchases",
+            case="hidden database 1",
+            bank="fail_counts_every_status",
+        ),
+        PromptRule(
+            "1 if the customer made no purchase in the label window",
+            case="hidden database 1",
+            bank="fail_any_order_in_window_keeps_customer",
+        ),
+        PromptRule(
+            "a customer with at least one purchase in the 180 days before the cutoff",
+            case="hidden database 1",
+            bank="fail_active_means_any_recent_order",
+        ),
+        PromptRule(
+            "a purchase at any time on 30 June gives 1",
+            case="hidden database 1",
+            bank="fail_recency_from_timestamps",
+        ),
+        PromptRule(
+            "total amount of those purchases, rounded to 2 decimals",
+            case="hidden database 1",
+            bank="fail_monetary_not_rounded",
+        ),
+        PromptRule(
+            "number of purchases in the 90 days before the cutoff (ordered_at >= '2024-04-02')",
+            case="hidden database 1",
+            bank="fail_recent_orders_exclusive",
+        ),
+    ),
     hints=(
         "Aggregate the history first, in a CTE over orders with ordered_at < '2024-07-01': "
         "SUM(status = 'completed') counts completed orders, and CASE WHEN inside SUM or MAX "
@@ -162,6 +210,7 @@ def _fit_score(label: str, train: pd.DataFrame, test: pd.DataFrame, *, hidden: b
         min_average_precision=ap + MARGIN,
         bar=bar,
         repeat=True,
+        identifier="customer_id",  # the prompt: the model must not learn from it, in any form
     )
 
 
@@ -184,7 +233,12 @@ def _model_visible() -> tuple[FitScore, ...]:
 def _model_hidden() -> tuple[FitScore, ...]:
     train = data.visible_table()
     return tuple(
-        _fit_score(f"hold-out {number}: other customers at a later cutoff", train, data.holdout(index), hidden=True)
+        _fit_score(
+            f"hold-out {number}: other customers at a later cutoff",
+            train,
+            data.holdout(index),
+            hidden=True,
+        )
         for number, index in enumerate((2, 3), start=1)
     )
 
@@ -199,6 +253,48 @@ churn_model = ModelExercise(
         "inside the pipeline (e.g. StandardScaler) or give it more iterations",
     },
     fit_seconds=FIT_SECONDS,
+    prompt_rules=(
+        PromptRule(
+            "your pipeline must not learn from it",
+            case="change when only customer_id changes on hidden case 1",
+            bank="fail_customer_id_as_feature",
+        ),
+        PromptRule(
+            "customer_id is an identifier, not a feature",
+            case="change when only customer_id changes on hidden case 1",
+            bank="fail_id_passthrough_in_trees",
+        ),
+        PromptRule(
+            "new customers get new ids",
+            case="change when only customer_id changes on hidden case 1",
+            bank="fail_rank_transformed_id",
+        ),
+        PromptRule(
+            "drop it inside the pipeline",
+            case="change when only customer_id changes on hidden case 1",
+            bank="fail_logged_id",
+        ),
+        PromptRule(
+            "without a ConvergenceWarning",
+            case="ConvergenceWarning on hidden case 1",
+            bank="fail_unscaled_logistic_regression",
+        ),
+        PromptRule(
+            "give customers different probabilities (a model that predicts one class fails)",
+            case="same probability on hidden case 1",
+            bank="fail_majority_class",
+        ),
+        PromptRule(
+            "set random_state on anything random",
+            case="predict differently on hidden case 1",
+            bank="fail_unseeded_random_forest",
+        ),
+        PromptRule(
+            "at least 0.05 above the baseline's",
+            case="below the bar on hidden case 1",
+            bank="fail_unpruned_decision_tree",
+        ),
+    ),
     hints=(
         "Start from a Pipeline: a ColumnTransformer that keeps the six feature columns (and so "
         "drops customer_id), then a classifier.",
@@ -261,7 +357,19 @@ def _compare(X, y, n_splits=5, seed=0, metric="roc_auc", **options):
     return dict(_COMPARED[key])
 
 
-def _cross_validate(X, y, n_splits, seed, metric, *, stratified=True, shuffle=True, ddof=0, scale_first=False, labels=False):
+def _cross_validate(
+    X,
+    y,
+    n_splits,
+    seed,
+    metric,
+    *,
+    stratified=True,
+    shuffle=True,
+    ddof=0,
+    scale_first=False,
+    labels=False,
+):
     from sklearn.base import clone
     from sklearn.metrics import average_precision_score, roc_auc_score
     from sklearn.model_selection import KFold, StratifiedKFold
@@ -351,6 +459,43 @@ compare_models = NumericExercise(
             _compare_close(_compare, labels=True),
         ),
     ),
+    prompt_rules=(
+        PromptRule(
+            "Folds: StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)",
+            case="hidden case 1",
+            bank="fail_plain_kfold",
+        ),
+        PromptRule(
+            "shuffle=True",
+            case="hidden case 1",
+            bank="fail_folds_not_shuffled",
+        ),
+        PromptRule(
+            "the population standard deviation (np.std, ddof = 0)",
+            case="hidden case 1",
+            bank="fail_sample_standard_deviation",
+        ),
+        PromptRule(
+            "as Python floats",
+            case="expected a float",
+            bank="fail_numpy_floats",
+        ),
+        PromptRule(
+            "score the model's predict_proba(...)[:, 1]",
+            case="hidden case 1",
+            bank="fail_scores_predicted_labels",
+        ),
+        PromptRule(
+            "use them as they are, one fresh model per fold",
+            case="hidden case 1",
+            bank="fail_scaler_fitted_before_cv",
+        ),
+        PromptRule(
+            "Any other metric: raise ValueError",
+            case="hidden case 3 (an unknown metric)",
+            bank="fail_no_metric_check",
+        ),
+    ),
     hints=(
         "One StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed) for all three "
         "models, so they see the same folds.",
@@ -379,6 +524,8 @@ def _top_k(scores: np.ndarray, k: int, *, ascending=False, late_first=False) -> 
 
 
 def _pr_at_k(y_true, scores, k, *, recall_over_k=False, **order):
+    if type(k) is not int:  # a bool or a float is refused, as the prompt says
+        raise TypeError("k must be a Python int")
     y, s = _check_scores(y_true, scores)
     if not 1 <= k <= len(y):
         raise ValueError("k must be between 1 and the number of customers")
@@ -437,6 +584,12 @@ _SKLEARN_BANNED = (
     "sklearn.metrics:auc",
     "sklearn.metrics:roc_auc_score",
     "sklearn.metrics:top_k_accuracy_score",
+    "sklearn.metrics:confusion_matrix",
+    "sklearn.metrics:precision_recall_fscore_support",
+    "sklearn.metrics:roc_curve",
+    "sklearn.metrics:det_curve",
+    "sklearn.metrics:ndcg_score",
+    "sklearn.metrics:dcg_score",
 )
 _SKLEARN_NAMES = (
     "precision_score",
@@ -445,6 +598,15 @@ _SKLEARN_NAMES = (
     "precision_recall_curve",
     "roc_auc_score",
     "top_k_accuracy_score",
+    # the prompt puts all of sklearn.metrics off limits: these would compute the counts too
+    "confusion_matrix",
+    "multilabel_confusion_matrix",
+    "precision_recall_fscore_support",
+    "roc_curve",
+    "det_curve",
+    "ndcg_score",
+    "dcg_score",
+    "label_ranking_average_precision_score",
 )
 
 _PR_Y = [1, 0, 1, 1, 0, 0, 1, 0, 0, 0]
@@ -464,14 +626,91 @@ precision_recall_at_k = NumericExercise(
     ),
     hidden=lambda: (
         Case((_TIED_Y, _TIED_SCORES, 1), "a tie at the top"),
-        Case((np.array([0, 1, 1, 0, 1]), np.array([0.3, 0.3, 0.3, 0.3, 0.3]), 2), "all scores tie, numpy arrays"),
+        Case(
+            (np.array([0, 1, 1, 0, 1]), np.array([0.3, 0.3, 0.3, 0.3, 0.3]), 2),
+            "all scores tie, numpy arrays",
+        ),
         Case(([1], [0.2], 1), "a single customer"),
         Case(([0, 1, 0], [0.9, 0.1, 0.5], 2), "the only churner ranked last"),
+        Case(([0, 1, 0, 1, 1], [0.2, 0.9, 0.4, 0.6, 0.1], 5), "k equal to the number of customers"),
         Case(([0, 1, 0], [0.9, 0.1, 0.5], 0), "k = 0", raises=ValueError),
+        Case(([0, 1, 0, 1], [0.9, 0.1, 0.5, 0.7], -1), "a negative k", raises=ValueError),
         Case(([0, 1, 0], [0.9, 0.1, 0.5], 4), "k larger than the list", raises=ValueError),
+        Case(([0, 1, 0, 1], [0.9, 0.1, 0.5, 0.7], 2.0), "k a float", raises=TypeError),
+        Case(([0, 1, 0, 1], [0.9, 0.1, 0.5, 0.7], True), "k a bool", raises=TypeError),
         Case(([0, 0, 0], [0.9, 0.1, 0.5], 2), "no churners", raises=ValueError),
-        Case(([0, 1], [0.9], 1), "lists of different lengths", raises=ValueError),
+        Case(([0, 1, 1], [0.9, 0.4], 1), "more labels than scores", raises=ValueError),
+        Case(([1, 0], [0.9, 0.1, 0.5], 1), "more scores than labels", raises=ValueError),
+        Case(([], [], 1), "empty lists", raises=ValueError),
         _pr_probe(),
+    ),
+    prompt_rules=(
+        PromptRule("two Python floats", case="expected a float", bank="fail_numpy_floats"),
+        PromptRule(
+            "returning the tuple (precision, recall)",
+            case="hidden case 1 (a tie at the top)",
+            bank="fail_returns_list",
+        ),
+        PromptRule(
+            "for the k customers with the highest scores",
+            case="hidden case 4 (the only churner ranked last)",
+            bank="fail_lowest_scores",
+        ),
+        PromptRule(
+            "recall@k = churners among those k / all churners in y_true",
+            case="hidden case 2 (all scores tie, numpy arrays)",
+            bank="fail_recall_over_k",
+        ),
+        PromptRule(
+            "among equal scores the customer who comes first in the list ranks first",
+            case="hidden case 1 (a tie at the top)",
+            bank="fail_reversed_argsort_ties",
+        ),
+        PromptRule(
+            "between 1 and the number of customers (both included)",
+            case="hidden case 3 (a single customer)",
+            bank="fail_k_equal_n_rejected",
+        ),
+        PromptRule(
+            "when k is not between 1 and the number of customers",
+            case="hidden case 7 (a negative k)",
+            bank="fail_negative_k_slices",
+        ),
+        PromptRule(
+            "k must be a Python int: raise TypeError when it is not",
+            case="hidden case 9 (k a float)",
+            bank="fail_k_converted_with_int",
+        ),
+        PromptRule(
+            "a bool is not an int here",
+            case="hidden case 10 (k a bool)",
+            bank="fail_bool_k_accepted",
+        ),
+        PromptRule(
+            "or when there is no churner",
+            case="hidden case 11 (no churners)",
+            bank="fail_no_churner_check",
+        ),
+        PromptRule(
+            "Raise ValueError when the lengths differ",
+            case="hidden case 12 (more labels than scores)",
+            bank="fail_no_length_check",
+        ),
+        PromptRule(
+            "as Python lists or 1-D numpy arrays",
+            case="hidden case 2 (all scores tie, numpy arrays)",
+            bank="fail_list_methods_only",
+        ),
+        PromptRule(
+            "Do not modify them",
+            case="changed its input",
+            bank="fail_negates_scores_in_place",
+        ),
+        PromptRule(
+            "scikit-learn's metrics are off limits here",
+            case="asks you to compute it yourself",
+            bank="fail_uses_sklearn_metrics",
+        ),
     ),
     mistakes=(
         Mistake(
@@ -564,6 +803,7 @@ pr_auc = NumericExercise(
         Case(([1], [0.3]), "a single churner"),
         Case(([0, 0, 0], [0.3, 0.2, 0.1]), "no churners", raises=ValueError),
         Case(([], []), "empty lists", raises=ValueError),
+        Case(([1, 0, 1], [0.9, 0.2]), "lists of different lengths", raises=ValueError),
         _ap_probe(),
     ),
     mistakes=(
@@ -590,6 +830,53 @@ pr_auc = NumericExercise(
     ),
     banned=_SKLEARN_BANNED,
     banned_methods=_SKLEARN_NAMES,
+    prompt_rules=(
+        PromptRule(
+            "as a Python float",
+            case="expected a float",
+            bank="fail_returns_numpy_float",
+        ),
+        PromptRule(
+            "Customers with equal scores are therefore flagged together",
+            case="hidden case 2 (every score equal)",
+            bank="fail_every_position_a_threshold",
+        ),
+        PromptRule(
+            "No interpolation",
+            case="against scikit-learn",
+            bank="fail_interpolated_precision",
+        ),
+        PromptRule(
+            "no trapezoids",
+            case="hidden case 2 (every score equal)",
+            bank="fail_trapezoid_area",
+        ),
+        PromptRule(
+            "the area under the precision–recall curve, computed as average precision",
+            case="against scikit-learn",
+            bank="fail_roc_auc",
+        ),
+        PromptRule(
+            "or there is no churner",
+            case="hidden case 4 (no churners)",
+            bank="fail_no_churner_check",
+        ),
+        PromptRule(
+            "the lengths differ",
+            case="hidden case 6 (lists of different lengths)",
+            bank="fail_no_length_check",
+        ),
+        PromptRule(
+            "scikit-learn's metrics are off limits here",
+            case="asks you to compute it yourself",
+            bank="fail_uses_sklearn",
+        ),
+        PromptRule(
+            "Do not modify them",
+            case="changed its input",
+            bank="fail_negates_scores_in_place",
+        ),
+    ),
     hints=(
         "Sort by score from the highest. Each distinct score is a threshold: flag everyone at "
         "or above it and compute precision and recall.",
@@ -603,7 +890,19 @@ pr_auc = NumericExercise(
 # -------------------------------------------------------------------------- choose_threshold
 
 
-def _threshold(y_true, scores, cost_fp, cost_fn, *, strict=False, lowest=False, with_inf=True, swap=False, counts=False, grid=False):
+def _threshold(
+    y_true,
+    scores,
+    cost_fp,
+    cost_fn,
+    *,
+    strict=False,
+    lowest=False,
+    with_inf=True,
+    swap=False,
+    counts=False,
+    grid=False,
+):
     y, s = _check_scores(y_true, scores)
     if cost_fp < 0 or cost_fn < 0:
         raise ValueError("costs cannot be negative")
@@ -617,7 +916,9 @@ def _threshold(y_true, scores, cost_fp, cost_fn, *, strict=False, lowest=False, 
     best, best_cost = None, math.inf
     for t in candidates:
         flagged = s > t if strict else s >= t
-        cost = cost_fp * int(np.sum(flagged & (y == 0))) + cost_fn * int(np.sum(~flagged & (y == 1)))
+        cost = cost_fp * int(np.sum(flagged & (y == 0))) + cost_fn * int(
+            np.sum(~flagged & (y == 1))
+        )
         if cost < best_cost or (cost == best_cost and not lowest):
             best, best_cost = t, cost
     return float(best)
@@ -636,10 +937,14 @@ def _threshold_hidden() -> tuple:
         Case(([1, 0, 1, 0], [0.5, 0.5, 0.5, 0.5], 1.0, 1.0), "all scores tie, a cost tie"),
         Case(([0, 0, 0], [0.1, 0.7, 0.3], 5.0, 50.0), "no churners"),
         Case(([1, 1], [0.1, 0.7], 5.0, 50.0), "only churners"),
-        Case((np.array([0, 1, 1, 0, 1]), np.array([0.15, 0.8, 0.35, 0.35, 0.6]), 20, 100), "numpy arrays, integer costs"),
+        Case(
+            (np.array([0, 1, 1, 0, 1]), np.array([0.15, 0.8, 0.35, 0.35, 0.6]), 20, 100),
+            "numpy arrays, integer costs",
+        ),
         Case(([], [], 1.0, 1.0), "empty lists", raises=ValueError),
         Case(([0, 1], [0.3], 1.0, 1.0), "lists of different lengths", raises=ValueError),
-        Case(([0, 1], [0.3, 0.6], -1.0, 1.0), "a negative cost", raises=ValueError),
+        Case(([0, 1], [0.3, 0.6], -1.0, 1.0), "a negative cost_fp", raises=ValueError),
+        Case(([0, 1], [0.3, 0.6], 1.0, -0.5), "a negative cost_fn", raises=ValueError),
     ]
     for number in range(6):
         y, scores = _random_case(rng)
@@ -665,14 +970,8 @@ choose_threshold = NumericExercise(
     hidden=_threshold_hidden,
     mistakes=(
         Mistake(
-            "customers are flagged when score > threshold; the exercise flags score >= "
-            "threshold",
+            "customers are flagged when score > threshold; the exercise flags score >= threshold",
             _threshold_close(strict=True),
-        ),
-        Mistake(
-            "on a cost tie you returned the smallest threshold; return the largest (flag fewer "
-            "customers)",
-            _threshold_close(lowest=True),
         ),
         Mistake(
             "flagging nobody (math.inf) must be a candidate too: it wins when vouchers cost "
@@ -682,6 +981,11 @@ choose_threshold = NumericExercise(
         Mistake(
             "that minimises the number of errors, not their cost: weigh each kind by its cost",
             _threshold_close(counts=True),
+        ),
+        Mistake(
+            "on a cost tie you returned the smallest threshold; return the largest (flag fewer "
+            "customers)",
+            _threshold_close(lowest=True),
         ),
         Mistake(
             "the costs are swapped: a false positive costs cost_fp (a voucher for a customer "
@@ -694,6 +998,70 @@ choose_threshold = NumericExercise(
             _threshold_close(grid=True),
         ),
     ),
+    prompt_rules=(
+        PromptRule(
+            "as a Python float",
+            case="expected a float",
+            bank="fail_returns_numpy_float",
+        ),
+        PromptRule(
+            "Customers with score >= threshold get a voucher",
+            case="hidden case 1 (free vouchers)",
+            bank="fail_strictly_greater",
+        ),
+        PromptRule(
+            "lowest total cost",
+            case="hidden case 2 (lost customers cost nothing)",
+            bank="fail_minimises_error_count",
+        ),
+        PromptRule(
+            "is a false positive and costs cost_fp",
+            case="hidden case 1 (free vouchers)",
+            bank="fail_costs_swapped",
+        ),
+        PromptRule(
+            "the candidates are every distinct value in scores",
+            case="random customers",
+            bank="fail_fixed_grid",
+        ),
+        PromptRule(
+            "and math.inf (flag nobody)",
+            case="hidden case 2 (lost customers cost nothing)",
+            bank="fail_never_flags_nobody",
+        ),
+        PromptRule(
+            "return the largest of them",
+            case="hidden case 1 (free vouchers)",
+            bank="fail_smallest_on_tie",
+        ),
+        PromptRule(
+            "costs are non-negative numbers",
+            case="hidden case 1 (free vouchers)",
+            bank="fail_zero_cost_rejected",
+        ),
+        PromptRule(
+            "raise ValueError for a negative cost",
+            case="hidden case 10 (a negative cost_fn)",
+            bank="fail_checks_only_cost_fp",
+        ),
+        PromptRule(
+            "for empty input",
+            case="hidden case 7 (empty lists)",
+            bank="fail_no_empty_check",
+        ),
+        PromptRule(
+            "for lengths that differ",
+            case="hidden case 8 (lists of different lengths)",
+            bank="fail_no_length_check",
+        ),
+        PromptRule(
+            "scikit-learn's metrics are off limits here",
+            case="asks you to compute it yourself",
+            bank="fail_uses_confusion_matrix",
+        ),
+    ),
+    banned=_SKLEARN_BANNED,
+    banned_methods=_SKLEARN_NAMES,
     hints=(
         "Only the scores themselves can change who is flagged: try each distinct score as the "
         "threshold, plus math.inf (flag nobody).",

@@ -142,6 +142,9 @@ def _plant(conn: sqlite3.Connection) -> None:
         ],
         # only post-window orders: churned (activity after the window does not count)
         [("2024-05-05 05:05:05", "completed", 48.0), ("2024-11-11 11:11:11", "completed", 48.0)],
+        # a purchase at the first moment of the 90 recent days and one a second before; a
+        # fraction of a cent, so a total that is not rounded to 2 decimals differs
+        [("2024-04-01 23:59:59", "completed", 12.5), ("2024-04-02 00:00:00", "completed", 45.678)],
     ]
     customers, orders = [], []
     for offset, plan in enumerate(plans):

@@ -18,6 +18,7 @@ import pandas as pd
 from autograder.exercises import context
 from autograder.exercises.function import Case, FunctionExercise, Mistake, produces
 from autograder.exercises.numeric import NumericExercise, Probe, produces_close
+from autograder.exercises.prompt_rules import PromptRule
 from autograder.judges.values import type_name
 
 from .key_data import Segment, build_panel, planted_panel, read_visible_panel
@@ -188,6 +189,25 @@ def _revenue_hidden() -> tuple[Case, ...]:
     missing = after[after["segment"] != "email"].reset_index(drop=True)
     renamed = after.copy()
     renamed.loc[0, "segment"] = "paid search"
+    extra = pd.concat([after, _traffic([("podcast", 5_000, 60, 3_120.0)])], ignore_index=True)
+    no_visitors = before.copy()  # bad values in `before` only
+    no_visitors.loc[1, "visitors"] = 0
+    no_revenue = before.copy()
+    no_revenue.loc[4, "revenue"] = 0.0
+    # negative in both frames: the ratios stay positive, so only a check catches them
+    minus_visitors = [
+        frame.assign(visitors=frame["visitors"].mask(frame.index == 3, -5_000))
+        for frame in (before, after)
+    ]
+    minus_orders = [
+        frame.assign(orders=frame["orders"].mask(frame.index == 5, -30))
+        for frame in (before, after)
+    ]
+    # the same negative revenue before and after: L = R0 needs no logarithm of it
+    minus_revenue = [
+        frame.assign(revenue=frame["revenue"].mask(frame.index == 2, -800.0))
+        for frame in (before, after)
+    ]
     return (
         Case((before, after), "six channels"),
         Case((before, shuffled), "the after frame lists the segments in another order"),
@@ -200,15 +220,27 @@ def _revenue_hidden() -> tuple[Case, ...]:
         Case((before, negative), "a negative revenue", raises=ValueError),
         Case((before, missing), "a segment missing after", raises=ValueError),
         Case((before, renamed), "segments that do not match", raises=ValueError),
+        Case((before, extra), "a segment only in after", raises=ValueError),
+        Case((no_visitors, after), "a segment with no visitors before", raises=ValueError),
+        Case((no_revenue, after), "a revenue of 0 before", raises=ValueError),
+        Case(tuple(minus_visitors), "negative visitors in both periods", raises=ValueError),
+        Case(tuple(minus_orders), "negative orders in both periods", raises=ValueError),
+        Case(tuple(minus_revenue), "a negative revenue that did not change", raises=ValueError),
     )
 
 
-def _any_nan(args, result) -> bool:
-    return (
-        type(result) is pd.DataFrame
-        and len(result.columns) == len(REVENUE_COLUMNS)
-        and bool(result.select_dtypes("number").isna().any().any())
-    )
+def _nan_where_flat(args, result) -> bool:
+    """NaN in the rows of segments whose revenue did not change (and the total), only there:
+    the 0/0 of their logarithmic mean, not some other slip."""
+    if type(result) is not pd.DataFrame or list(result.columns) != REVENUE_COLUMNS:
+        return False
+    before, after = args
+    revenue = after.set_index("segment")["revenue"]
+    flat = {
+        s for s, r in zip(before["segment"], before["revenue"], strict=True) if revenue.get(s) == r
+    }
+    holes = set(result.loc[result.select_dtypes("number").isna().any(axis=1), "segment"])
+    return bool(flat) and bool(holes & flat) and holes <= flat | {"total"}
 
 
 # a FunctionExercise: its messages name the column that is wrong instead of quoting frames
@@ -228,6 +260,72 @@ revenue_decomposition = FunctionExercise(
         ),
     ),
     hidden=_revenue_hidden,
+    prompt_rules=(
+        PromptRule(
+            "average order value (AOV) = revenue / orders",
+            case="hidden case 1 (six channels)",
+            bank="fail_aov_per_visitor",
+        ),
+        PromptRule(
+            "L = R0 when R1 == R0",
+            case="hidden case 3 (a segment whose revenue did not change)",
+            bank="fail_nan_when_revenue_flat",
+        ),
+        PromptRule(
+            "visitors_effect = L × ln(V1 / V0), conversion_effect = L × ln(C1 / C0), aov_effect = L × ln(A1 / A0)",
+            case="hidden case 1 (six channels)",
+            bank="fail_sequential_substitution",
+        ),
+        PromptRule(
+            "not necessarily in the same order: match rows by segment",
+            case="hidden case 2 (the after frame lists the segments in another order)",
+            bank="fail_rows_matched_by_position",
+        ),
+        PromptRule(
+            "exactly these columns, in this order",
+            case="returned columns",
+            bank="fail_columns_in_another_order",
+        ),
+        PromptRule(
+            "One row per segment in the order of before",
+            case="hidden case 1 (six channels)",
+            bank="fail_sorted_segments",
+        ),
+        PromptRule(
+            "whose numbers are the sums of the segment rows above it",
+            case="hidden case 1 (six channels)",
+            bank="fail_total_from_aggregate",
+        ),
+        PromptRule(
+            "The four number columns are float64",
+            case="expected float64",
+            bank="fail_object_columns",
+        ),
+        PromptRule("the index is 0, 1, 2", case="wrong index", bank="fail_index_not_reset"),
+        PromptRule(
+            "Raise ValueError if any visitors, orders or revenue value",
+            case="hidden case 8 (a segment with no orders)",
+            bank="fail_no_input_checks",
+        ),
+        PromptRule(
+            "is zero or negative",
+            case="hidden case 13 (a segment with no visitors before)",
+            bank="fail_rejects_only_negative_values",
+        ),
+        PromptRule(
+            "(in either frame)",
+            case="hidden case 13 (a segment with no visitors before)",
+            bank="fail_checks_after_only",
+        ),
+        PromptRule(
+            "if the two frames do not list the same set of segments",
+            case="hidden case 12 (a segment only in after)",
+            bank="fail_extra_segment_after_allowed",
+        ),
+        PromptRule(
+            "Leave the input frames unchanged", case="changed its input", bank="fail_changes_before"
+        ),
+    ),
     mistakes=(
         Mistake(
             "looks like sequential substitution (visitors first, then conversion, then order "
@@ -255,7 +353,7 @@ revenue_decomposition = FunctionExercise(
         Mistake(
             "the result holds NaN: when a segment's revenue did not change, its logarithmic "
             "mean is that revenue (0/0 has a limit)",
-            _any_nan,
+            _nan_where_flat,
         ),
     ),
     hints=(
@@ -326,6 +424,14 @@ def _reference_sample_size(
     return _sample_size(baseline_rate, min_detectable_effect, alpha, power, two_sided)
 
 
+def _other_sides(p1, mde, alpha=0.05, power=0.8, two_sided=True, *, asked: bool):
+    """The size with the other critical value, on calls whose `two_sided` is ``asked`` only:
+    each direction of the mistake has its own message."""
+    if bool(two_sided) is not asked:
+        raise ValueError("the other direction of this mistake")
+    return _sample_size(p1, mde, alpha, power, not two_sided)
+
+
 _SIZE_HIDDEN = (
     ((0.1, 0.05), "a 5% lift on a 10% baseline"),
     ((0.02, 0.1), "a rare conversion"),
@@ -364,6 +470,11 @@ def _size_hidden() -> tuple[Case, ...]:
         Case((0.6, 0.8), "a treatment rate above 1", raises=ValueError),
         Case((0.2, 0.1, 0.0), "alpha of 0", raises=ValueError),
         Case((0.2, 0.1, 0.05, 1.0), "power of 1", raises=ValueError),
+        # the boundaries the prompt names that the cases above leave open
+        Case((1.0, 0.1), "a baseline of 1", raises=ValueError),
+        Case((0.5, 1.0), "a treatment rate of exactly 1", raises=ValueError),
+        Case((0.2, 0.1, 1.0), "alpha of 1", raises=ValueError),
+        Case((0.2, 0.1, 0.05, 0.0), "power of 0", raises=ValueError),
     ]
     return tuple(cases)
 
@@ -379,6 +490,71 @@ ab_sample_size = NumericExercise(
         Case((0.1, 0.0), raises=ValueError),
     ),
     hidden=_size_hidden,
+    prompt_rules=(
+        PromptRule(
+            "returning the number of users per arm",
+            case="hidden case 1 (a 5% lift on a 10% baseline)",
+            bank="fail_total_of_both_arms",
+        ),
+        PromptRule(
+            "p2 = p1 × (1 + min_detectable_effect)",
+            case="hidden case 1 (a 5% lift on a 10% baseline)",
+            bank="fail_absolute_mde",
+        ),
+        PromptRule(
+            "z_alpha = Φ⁻¹(1 − alpha/2) when two_sided is True",
+            case="hidden case 1 (a 5% lift on a 10% baseline)",
+            bank="fail_one_sided_critical_value",
+        ),
+        PromptRule(
+            "Φ⁻¹(1 − alpha) when it is False",
+            case="hidden case 9 (a one-sided test)",
+            bank="fail_ignores_two_sided_false",
+        ),
+        PromptRule(
+            "z_beta = Φ⁻¹(power)",
+            case="hidden case 1 (a 5% lift on a 10% baseline)",
+            bank="fail_z_beta_wrong_sign",
+        ),
+        PromptRule(
+            "Under H0 both arms share the pooled rate",
+            case="hidden case 1 (a 5% lift on a 10% baseline)",
+            bank="fail_unpooled_null_variance",
+        ),
+        PromptRule(
+            "under H1 each has its own rate (unpooled)",
+            case="hidden case 1 (a 5% lift on a 10% baseline)",
+            bank="fail_pooled_power_term",
+        ),
+        PromptRule(
+            "Round up to the next whole user",
+            case="hidden case 2 (a rare conversion)",
+            bank="fail_rounds_to_nearest",
+        ),
+        PromptRule("return a Python int", case="expected an int", bank="fail_returns_numpy_float"),
+        PromptRule(
+            "Raise ValueError unless 0 < baseline_rate < 1",
+            case="hidden case 20 (a baseline of 0)",
+            bank="fail_no_baseline_check",
+        ),
+        PromptRule(
+            "min_detectable_effect > 0",
+            case="hidden case 23 (a negative effect)",
+            bank="fail_allows_negative_effect",
+        ),
+        PromptRule(
+            "p2 < 1",
+            case="hidden case 28 (a treatment rate of exactly 1)",
+            bank="fail_allows_treatment_rate_of_1",
+        ),
+        PromptRule("0 < alpha < 1", case="hidden case 29 (alpha of 1)", bank="fail_no_alpha_check"),
+        PromptRule("0 < power < 1", case="hidden case 26 (power of 1)", bank="fail_no_power_check"),
+        PromptRule(
+            "here they are not allowed: the checks refuse answers that call them",
+            case="compute it yourself",
+            bank="fail_uses_scipy_norm_ppf",
+        ),
+    ),
     mistakes=(
         Mistake(
             "looks like the effect was taken as absolute (p2 = p1 + mde); it is RELATIVE: "
@@ -387,7 +563,12 @@ ab_sample_size = NumericExercise(
         ),
         Mistake(
             "looks like a one-sided critical value; two_sided=True uses z at 1 − alpha/2",
-            produces(lambda p, m, a=0.05, w=0.8, t=True: _sample_size(p, m, a, w, not t)),
+            produces(functools.partial(_other_sides, asked=True)),
+        ),
+        Mistake(
+            "looks like a two-sided critical value although two_sided=False was passed; a "
+            "one-sided test uses z at 1 − alpha",
+            produces(functools.partial(_other_sides, asked=False)),
         ),
         Mistake(
             "the size is not rounded UP: a fraction of a user still needs a whole user (math.ceil)",
@@ -504,6 +685,11 @@ def _two_proportion_hidden() -> tuple[Case, ...]:
         Case((0, 100, 0, 200), "nobody converted", raises=ValueError),
         Case((50, 50, 80, 80), "everybody converted", raises=ValueError),
         Case((5, 100, 8, 100, 0.0), "alpha of 0", raises=ValueError),
+        # every check of the prompt on group B as well, and alpha's upper bound
+        Case((3, 10, 0, 0), "an empty group B", raises=ValueError),
+        Case((3, 10, 11, 10), "more conversions than users in B", raises=ValueError),
+        Case((3, 10, -1, 10), "negative conversions in B", raises=ValueError),
+        Case((5, 100, 8, 100, 1.0), "alpha of 1", raises=ValueError),
     ]
     return tuple(cases)
 
@@ -521,6 +707,63 @@ two_proportion_test = NumericExercise(
         Case((0, 10, 0, 10), raises=ValueError),
     ),
     hidden=_two_proportion_hidden,
+    prompt_rules=(
+        PromptRule(
+            "every difference is B − A",
+            case="hidden case 3 (no conversions at all in A)",
+            bank="fail_measures_a_minus_b",
+        ),
+        PromptRule(
+            "with the pooled rate",
+            case="hidden case 3 (no conversions at all in A)",
+            bank="fail_unpooled_z_statistic",
+        ),
+        PromptRule(
+            "p_value is two-sided",
+            case="hidden case 1 (identical rates)",
+            bank="fail_one_sided_p_value",
+        ),
+        PromptRule(
+            "Wald interval for p_B − p_A with the unpooled standard error",
+            case="hidden case 3 (no conversions at all in A)",
+            bank="fail_pooled_interval",
+        ),
+        PromptRule(
+            "(p_B − p_A) ± Φ⁻¹(1 − alpha/2)",
+            case="hidden case 1 (identical rates)",
+            bank="fail_interval_z_not_halved",
+        ),
+        PromptRule(
+            "returning a tuple of four Python floats",
+            case="expected a float",
+            bank="fail_returns_numpy_floats",
+        ),
+        PromptRule(
+            "Raise ValueError if a group has n < 1",
+            case="(an empty group)",
+            bank="fail_no_size_check",
+        ),
+        PromptRule(
+            "conversions outside 0…n",
+            case="(more conversions than users)",
+            bank="fail_conversions_not_checked",
+        ),
+        PromptRule(
+            "if alpha is not strictly between 0 and 1",
+            case="(alpha of 1)",
+            bank="fail_no_alpha_check",
+        ),
+        PromptRule(
+            "if the pooled rate is 0 or 1",
+            case="(nobody converted)",
+            bank="fail_no_check_when_nobody_converts",
+        ),
+        PromptRule(
+            "here they are not allowed: the checks refuse answers that call them",
+            case="compute it yourself",
+            bank="fail_uses_scipy_norm",
+        ),
+    ),
     mistakes=(
         Mistake(
             "the p-value is one-sided; the test is two-sided: p = 2 × P(Z > |z|)",
@@ -643,6 +886,18 @@ def _srm_hidden() -> tuple[Case, ...]:
         Case(([100, 120], [0.6, 0.6]), "shares adding up to 1.2", raises=ValueError),
         Case(([0, 0], [0.5, 0.5]), "no users", raises=ValueError),
         Case(([10, -2], [0.5, 0.5]), "a negative count", raises=ValueError),
+        # the other checks the prompt names, each on its boundary
+        Case(([100, 120, 50], [0.5, 0.5]), "fewer shares than arms", raises=ValueError),
+        Case(([100, 120], [1.0, 0.0]), "a share of 0", raises=ValueError),
+        Case(([100, 120], [1.2, -0.2]), "a negative share", raises=ValueError),
+        Case(
+            ([5_000, 5_000], [0.5, 0.5000001]),
+            "shares that miss 1 by more than 1e-9",
+            raises=ValueError,
+        ),
+        Case(([2_990, 7_010], [0.3, 0.7 + 5e-10]), "shares that add up to 1 within 1e-9"),
+        Case(([5_060, 4_940], [0.5, 0.5], 0.0), "a threshold of 0", raises=ValueError),
+        Case(([5_060, 4_940], [0.5, 0.5], 1.0), "a threshold of 1", raises=ValueError),
     ]
     return tuple(cases)
 
@@ -661,6 +916,89 @@ sample_ratio_mismatch = NumericExercise(
         Case(([100, 120], [0.5, 0.25, 0.25]), raises=ValueError),
     ),
     hidden=_srm_hidden,
+    prompt_rules=(
+        PromptRule(
+            "the expected count of arm i is E_i = N × expected_shares[i]",
+            case="hidden case 4 (a 90/10 split exactly as planned)",
+            bank="fail_assumes_equal_split",
+        ),
+        PromptRule(
+            "the statistic is Σ (observed_i − E_i)² / E_i",
+            case="hidden case 1 (a 50/50 test off by 1% on a million users)",
+            bank="fail_divides_by_observed",
+        ),
+        PromptRule(
+            "(no continuity correction)",
+            case="hidden case 1 (a 50/50 test off by 1% on a million users)",
+            bank="fail_yates_correction",
+        ),
+        PromptRule(
+            "the upper tail P(χ² ≥ statistic)",
+            case="hidden case 1 (a 50/50 test off by 1% on a million users)",
+            bank="fail_lower_tail",
+        ),
+        PromptRule(
+            "k − 1 degrees of freedom",
+            case="hidden case 2 (a 50/50 test off by 0.1% on a million users)",
+            bank="fail_df_equals_number_of_arms",
+        ),
+        PromptRule(
+            "two Python floats and a Python bool",
+            case="expected a float",
+            bank="fail_returns_numpy_values",
+        ),
+        PromptRule(
+            "srm is True when p_value < threshold",
+            case="hidden case 3 (a p-value between 0.001 and 0.05)",
+            bank="fail_flags_at_005",
+        ),
+        PromptRule(
+            "Compute the p-value yourself for any number of arms",
+            case="hidden case 6 (three arms)",
+            bank="fail_one_degree_of_freedom_always",
+        ),
+        PromptRule(
+            "here they are not allowed: the checks refuse answers that call them",
+            case="compute it yourself",
+            bank="fail_uses_scipy_chi2",
+        ),
+        PromptRule(
+            "if the two lists differ in length",
+            case="hidden case 18 (more shares than arms)",
+            bank="fail_no_length_check",
+        ),
+        PromptRule(
+            "have fewer than 2 arms",
+            case="hidden case 19 (a single arm)",
+            bank="fail_single_arm_allowed",
+        ),
+        PromptRule(
+            "if a count is negative",
+            case="hidden case 22 (a negative count)",
+            bank="fail_negative_counts_allowed",
+        ),
+        PromptRule(
+            "all counts are 0", case="hidden case 21 (no users)", bank="fail_no_check_without_users"
+        ),
+        PromptRule(
+            "if a share is not positive",
+            case="hidden case 24 (a share of 0)",
+            bank="fail_zero_share_allowed",
+        ),
+        PromptRule(
+            "the shares do not add up to 1",
+            case="hidden case 26 (shares that miss 1 by more than 1e-9)",
+            bank="fail_shares_sum_loosely",
+        ),
+        PromptRule(
+            "(within 1e-9)", case="hidden case 13 (six small arms)", bank="fail_shares_sum_exactly"
+        ),
+        PromptRule(
+            "if threshold is not strictly between 0 and 1",
+            case="hidden case 28 (a threshold of 0)",
+            bank="fail_no_threshold_check",
+        ),
+    ),
     mistakes=(
         Mistake(
             "the degrees of freedom are off: a goodness-of-fit test over k arms has k − 1",
@@ -840,6 +1178,16 @@ def _peeking_hidden() -> tuple:
         Case((0, 10, 100, 0.1), "no simulations", raises=ValueError),
         Case((100, 10, 100, 0.0), "a base rate of 0", raises=ValueError),
         Case((100, 10, 100, 0.1, 1.5), "alpha above 1", raises=ValueError),
+        # every bound the prompt names, on the bound itself
+        Case((100, 0, 100, 0.1), "no days", raises=ValueError),
+        Case((100, 10, 0, 0.1), "no users per day", raises=ValueError),
+        Case((100, 10, 100, 1.0), "a base rate of 1", raises=ValueError),
+        Case((100, 10, 100, 0.1, 0.0), "alpha of 0", raises=ValueError),
+        Case((100, 10, 100, 0.1, 1.0), "alpha of 1", raises=ValueError),
+        Case(
+            (300, 8, 50, 0.998, 0.05, seeds[1] + 2),
+            "a near-certain conversion: early looks see every user convert",
+        ),
     )
 
 
@@ -854,6 +1202,63 @@ peeking_simulation = NumericExercise(
         Case((10, 0, 100, 0.1), raises=ValueError),
     ),
     hidden=_peeking_hidden,
+    prompt_rules=(
+        PromptRule(
+            "rng = np.random.default_rng(seed)",
+            case="hidden case 2 (two weeks of daily looks)",
+            bank="fail_ignores_seed",
+        ),
+        PromptRule(
+            "then one call",
+            case="hidden case 2 (two weeks of daily looks)",
+            bank="fail_draws_arm_by_arm",
+        ),
+        PromptRule(
+            "test the cumulative conversions so far",
+            case="hidden case 1 (10 daily looks",
+            bank="fail_tests_each_day_alone",
+        ),
+        PromptRule(
+            "the pooled two-sided z-test of exercise 2",
+            case="hidden case 2 (two weeks of daily looks)",
+            bank="fail_one_sided_test",
+        ),
+        PromptRule(
+            "A look whose pooled rate is 0 or 1 is not significant",
+            case="hidden case 5 (a rare conversion",
+            bank="fail_no_zero_rate_guard",
+        ),
+        PromptRule(
+            "the share of simulations with at least one significant look",
+            case="hidden case 1 (10 daily looks",
+            bank="fail_share_of_significant_looks",
+        ),
+        PromptRule(
+            "the share of all simulations whose final look (day n_days) is significant",
+            case="hidden case 1 (10 daily looks",
+            bank="fail_fixed_rate_among_survivors",
+        ),
+        PromptRule(
+            "returning a tuple of two Python floats",
+            case="expected Python floats",
+            bank="fail_returns_numpy_floats",
+        ),
+        PromptRule(
+            "Raise ValueError if n_simulations, n_days or users_per_day is below 1",
+            case="hidden case 7 (no simulations)",
+            bank="fail_no_size_checks",
+        ),
+        PromptRule(
+            "if base_rate or alpha is not strictly between 0 and 1",
+            case="hidden case 8 (a base rate of 0)",
+            bank="fail_rates_checked_inclusively",
+        ),
+        PromptRule(
+            "here they are not allowed: the checks refuse answers that call them",
+            case="compute it yourself",
+            bank="fail_uses_scipy_norm",
+        ),
+    ),
     mistakes=(
         Mistake(
             "each look tests only that day's users; test the CUMULATIVE counts up to that day",
@@ -940,6 +1345,10 @@ def _reference_impact(panel):
     return _impact(panel)
 
 
+def _impact_in_points(panel):
+    return {key: 100 * value for key, value in _impact(panel).items()}
+
+
 @functools.cache
 def _visible_panel() -> pd.DataFrame:
     return read_visible_panel()
@@ -985,9 +1394,9 @@ def _small_panel() -> pd.DataFrame:
 def _impact_hidden() -> tuple[Case, ...]:
     seed = context.hidden_seed(0)
     panels = [planted_panel(seed, variant)[0] for variant in range(3)]
-    lonely = panels[0][
-        ~((panels[0]["device"] == panels[0]["device"].iloc[0]) & (panels[0]["treated"] == 0))
-    ]
+    first_device = panels[0]["device"] == panels[0]["device"].iloc[0]
+    lonely = panels[0][~(first_device & (panels[0]["treated"] == 0))]
+    untreated = panels[0][~(first_device & (panels[0]["treated"] == 1))]
     return (
         Case((_visible_panel(),), "the panel in prime_music_panel.csv"),
         Case((panels[0],), "a hidden panel with planted effects and a pre-trend"),
@@ -996,6 +1405,21 @@ def _impact_hidden() -> tuple[Case, ...]:
         Case(
             (lonely.reset_index(drop=True),),
             "a device with no control households",
+            raises=ValueError,
+        ),
+        Case(
+            (untreated.reset_index(drop=True),),
+            "a device with no treated households",
+            raises=ValueError,
+        ),
+        Case(
+            (panels[1][panels[1]["post"] == 1].reset_index(drop=True),),
+            "no months before launch",
+            raises=ValueError,
+        ),
+        Case(
+            (panels[2][panels[2]["post"] == 0].reset_index(drop=True),),
+            "no months after launch",
             raises=ValueError,
         ),
     )
@@ -1014,6 +1438,62 @@ prime_music_alexa_impact = FunctionExercise(
         Case((_small_panel(),), "a 16-household panel, rows shuffled, launch in month 3"),
     ),
     hidden=_impact_hidden,
+    prompt_rules=(
+        PromptRule(
+            "one key per device value in the panel (the exact string)",
+            case="wrong keys",
+            bank="fail_device_keys_renamed",
+        ),
+        PromptRule(
+            "− (mean of control rows with post = 1 − mean of control rows with post = 0)",
+            case="hidden case 1 (the panel in prime_music_panel.csv)",
+            bank="fail_before_after_treated_only",
+        ),
+        PromptRule(
+            "an after-launch comparison of the groups",
+            case="hidden case 1 (the panel in prime_music_panel.csv)",
+            bank="fail_compares_groups_after_launch",
+        ),
+        PromptRule(
+            "the weighted average of the device effects",
+            case="hidden case 1 (the panel in prime_music_panel.csv)",
+            bank="fail_pooled_did_overall",
+        ),
+        PromptRule(
+            "each device weighted by its number of treated households",
+            case="hidden case 1 (the panel in prime_music_panel.csv)",
+            bank="fail_weights_all_households",
+        ),
+        PromptRule(
+            "an unweighted overall",
+            case="hidden case 1 (the panel in prime_music_panel.csv)",
+            bank="fail_unweighted_overall",
+        ),
+        PromptRule(
+            "values are Python floats", case="expected a float", bank="fail_returns_numpy_floats"
+        ),
+        PromptRule(
+            "in rate units (0.05 means +5 percentage points)",
+            case="hidden case 1 (the panel in prime_music_panel.csv)",
+            bank="fail_percentage_points",
+        ),
+        PromptRule(
+            "Use the post column (the launch month is not always month 4)",
+            case="hidden case 3 (four devices, a later launch",
+            bank="fail_hardcoded_launch_month",
+        ),
+        PromptRule(
+            "do not rely on the row order",
+            case="hidden case 3 (four devices, a later launch, rows in random order)",
+            bank="fail_relies_on_row_order",
+        ),
+        PromptRule(
+            "Raise ValueError if some device has no treated or no control households, before or after launch",
+            case="hidden case 5 (a device with no control households)",
+            bank="fail_no_group_check",
+        ),
+        PromptRule("Leave panel unchanged", case="changed its input", bank="fail_changes_panel"),
+    ),
     mistakes=(
         Mistake(
             "that is a before/after change of the integration group alone; it credits the "
@@ -1045,6 +1525,11 @@ prime_music_alexa_impact = FunctionExercise(
             "devices with different trends and treated shares make that biased. Use the "
             "weighted average of the device effects",
             produces_close(functools.partial(_impact, overall="pooled"), atol=_IMPACT_TOL),
+        ),
+        Mistake(
+            "every value is 100 times the DiD: return rates (0.05 for +5 percentage points), "
+            "not percentage points",
+            produces_close(_impact_in_points, atol=_IMPACT_TOL),
         ),
     ),
     hints=(

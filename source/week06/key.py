@@ -22,6 +22,7 @@ from autograder.exercises import context
 from autograder.exercises.companions import CompanionExercise, CompanionProbe
 from autograder.exercises.function import Case, Mistake, produces
 from autograder.exercises.numeric import NumericExercise, Probe, produces_close
+from autograder.exercises.prompt_rules import PromptRule
 from autograder.judges.values import type_name
 
 from . import key_data as data
@@ -38,10 +39,18 @@ HERE = Path(__file__).resolve().parent
 
 # ====================================================================== prelaunch_sample
 
+# genre sizes whose largest remainders tie between strata of different sizes at the last
+# seats, and where rounding each quota to the nearest does not add up to n
+_TIED_GENRES = {"action": 14, "comedy": 19, "documentary": 14, "drama": 38, "kids": 29}
+_TIED_N = 95
+
+
+# the third case comes second: there rounding down and rounding to the nearest differ, so
+# each is told apart before a case where both give the same wrong counts
 _ALLOCATION_VISIBLE = (
     Case(({"comedy": 50, "drama": 30, "kids": 20}, 10)),
-    Case(({("drama", "heavy"): 7, ("drama", "light"): 5, ("kids", "light"): 1}, 6)),
     Case(({"x": 1, "y": 1, "z": 1}, 2)),
+    Case(({("drama", "heavy"): 7, ("drama", "light"): 5, ("kids", "light"): 1}, 6)),
     Case(({"a": 3, "b": 4}, 8), raises=ValueError),
 )
 
@@ -54,9 +63,18 @@ def _allocation_hidden() -> tuple[Case, ...]:
     rng = np.random.default_rng(context.hidden_seed(1))
     cases = [
         Case((strata, 10_000), "10,000 users from a hidden population (45 strata)"),
+        # rounding to the nearest hands out more seats than n here, rounding down fewer
+        Case(({"p": 1, "q": 1, "r": 1, "s": 1}, 3), "four equal strata, three seats"),
         Case(({"solo": 1, "big": 998, "mid": 501}, 700), "a single-user stratum"),
         Case(({"a": 2, "b": 2, "c": 2, "d": 2}, 5), "four equal remainders, one seat left"),
         Case(({"d": 3, "c": 3, "b": 3, "a": 3}, 6), "ties, keys given in reverse order"),
+        # a and b have equal integer remainders, but the float fractional part of b's quota
+        # comes out larger: ranking floats gives the last seat to b, not to a
+        Case(
+            ({"a": 6_450, "b": 269_411, "c": 775_983}, 526_636),
+            "equal remainders that floats tell apart",
+        ),
+        Case((dict(_TIED_GENRES), _TIED_N), "equal remainders in strata of different sizes"),
         Case(({"a": 4, "b": 6}, 10), "n equal to the population"),
         Case(({"a": 4, "b": 6}, 0), "n = 0"),
         Case(({"only": 17}, 9), "a single stratum"),
@@ -67,8 +85,10 @@ def _allocation_hidden() -> tuple[Case, ...]:
         cases.append(Case((raw, int(rng.integers(1, sum(raw.values())))), f"{size} random strata"))
     cases += [
         Case(({"a": 3, "b": 4}, -1), "a negative n", raises=ValueError),
+        Case(({"a": 3, "b": 4}, 8), "n one more than the population", raises=ValueError),
         Case(({}, 0), "no strata", raises=ValueError),
         Case(({"a": 3, "b": 0}, 2), "an empty stratum", raises=ValueError),
+        Case(({"a": 3, "b": -2}, 1), "a negative stratum size", raises=ValueError),
     ]
     return tuple(cases)
 
@@ -91,8 +111,9 @@ prelaunch_sample_allocation = NumericExercise(
             produces(functools.partial(ref.allocate, rounding="round")),
         ),
         Mistake(
-            "on equal remainders the leftover seat goes to the stratum whose key sorts first "
-            "(sorted(sizes)), not to the larger stratum or the first one given",
+            "a leftover seat went to the wrong one of strata whose remainders (n * N_h) % N "
+            "are equal: the stratum whose key comes first in sorted(sizes) goes first (rank "
+            "the integer remainders, not floats)",
             produces(
                 functools.partial(ref.allocate, ties="reversed"),
                 also=(
@@ -101,6 +122,60 @@ prelaunch_sample_allocation = NumericExercise(
                 ),
             ),
         ),
+    ),
+    prompt_rules=(
+        PromptRule(
+            "values are Python ints adding up to exactly n",
+            case="hidden case 1 (10,000 users from a hidden population",
+            bank="fail_floor_rounding",
+        ),
+        PromptRule(
+            "Each stratum first gets the whole part of its exact quota",
+            case="hidden case 2 (four equal strata, three seats)",
+            bank="fail_round_each_quota",
+        ),
+        PromptRule(
+            "compare these integers, not floats",
+            case="hidden case 6 (equal remainders that floats tell apart)",
+            bank="fail_float_remainders",
+        ),
+        PromptRule(
+            "Equal remainders: the stratum whose key comes first in sorted(sizes) goes first",
+            case="hidden case 5 (ties, keys given in reverse order)",
+            bank="fail_ties_in_given_order",
+        ),
+        PromptRule(
+            "the stratum whose key comes first",
+            case="hidden case 5 (ties, keys given in reverse order)",
+            bank="fail_ties_to_larger_stratum",
+        ),
+        PromptRule(
+            "Raise ValueError when sizes is empty",
+            case="hidden case 16 (no strata)",
+            bank="fail_no_empty_check",
+        ),
+        PromptRule(
+            "when a size is smaller than 1",
+            case="hidden case 17 (an empty stratum)",
+            bank="fail_zero_size_allowed",
+        ),
+        PromptRule(
+            "when n is not between 0 and N",
+            case="hidden case 15 (n one more than the population)",
+            bank="fail_n_above_total_allowed",
+        ),
+        PromptRule(
+            "(inclusive)",
+            case="hidden case 8 (n equal to the population)",
+            bank="fail_n_equal_total_rejected",
+        ),
+        PromptRule("Python ints", case="expected an int", bank="fail_numpy_ints"),
+        PromptRule(
+            "a new dict with the same keys",
+            case="wrong keys on hidden case 2",
+            bank="fail_drops_empty_strata",
+        ),
+        PromptRule("Do not modify sizes", case="changed its input", bank="fail_modifies_sizes"),
     ),
     hints=(
         "Each stratum's exact quota is n * size / total. Start from its whole part; the "
@@ -125,6 +200,20 @@ _SAMPLE_VISIBLE = (
 )
 
 
+_SAMPLE_ROUNDING = (
+    (
+        "floor",
+        " (each stratum has its quota rounded down: the fractions are lost; hand the "
+        "leftover seats to the largest remainders)",
+    ),
+    (
+        "round",
+        " (each stratum has its quota rounded to the nearest: that does not make the counts "
+        "add up to n; round down, then hand the leftover seats to the largest remainders)",
+    ),
+)
+
+
 def _check_sample(users, n, strata, result) -> str | None:
     """Structural problems of a returned sample, in plain words (None when fine)."""
     if type(result) is not pd.DataFrame:
@@ -134,30 +223,35 @@ def _check_sample(users, n, strata, result) -> str | None:
     ids = result["user_id"]
     if ids.duplicated().any():
         return "returned some users twice: sample without replacement"
-    if len(result) != n:
-        short = "fewer" if len(result) < n else "more"
-        why = (
-            " (rounding every stratum's quota down loses the fractions: hand the leftover "
-            "seats to the largest remainders)"
-            if len(result) < n
-            else ""
-        )
-        return f"returned {len(result)} users, {short} than n = {n}{why}"
     if not set(ids).issubset(set(users["user_id"])):
         return "returned user ids that are not in the population"
-    if set(result["group"]) - {"test", "control"}:
-        return "has group values other than 'test' and 'control'"
     merged = users.set_index("user_id").loc[ids.to_numpy()]
     labels = list(zip(*(merged[c].tolist() for c in strata), strict=True))
     got = Counter(labels)
-    sizes = Counter(zip(*(users[c].tolist() for c in strata), strict=True))
-    quotas = ref.allocate(dict(sizes), n)
+    sizes = dict(Counter(zip(*(users[c].tolist() for c in strata), strict=True)))
+    if len(result) != n:
+        short = "fewer" if len(result) < n else "more"
+        # name a rounding mistake only when every stratum's count is what that rounding gives
+        why = next(
+            (
+                text
+                for rounding, text in _SAMPLE_ROUNDING
+                if got
+                == Counter(
+                    {k: v for k, v in ref.allocate(sizes, n, rounding=rounding).items() if v}
+                )
+            ),
+            "",
+        )
+        return f"returned {len(result)} users, {short} than n = {n}{why}"
+    if set(result["group"]) - {"test", "control"}:
+        return "has group values other than 'test' and 'control'"
+    quotas = ref.allocate(sizes, n)
     off = [k for k, q in quotas.items() if got.get(k, 0) != q]
     if off:
         return (
             f"has the wrong number of users in {len(off)} of {len(quotas)} strata: each "
-            "stratum gets its largest-remainder share of n (a simple random sample of the "
-            "whole population does not keep the strata's proportions exactly)"
+            "stratum gets its largest-remainder share of n"
         )
     groups = (
         result.assign(stratum=labels).groupby(["stratum", "group"]).size().unstack(fill_value=0)
@@ -174,12 +268,23 @@ def _check_sample(users, n, strata, result) -> str | None:
     return None
 
 
+def _same(result, users, index: int, mode: str) -> bool:
+    """Whether ``result`` is the sample the wrong variant ``mode`` draws."""
+    wrong = ref.prelaunch_sample(users, 10_000, 20_240 + index, list(data.STRATA), mode=mode)
+    return type(result) is pd.DataFrame and result.equals(wrong)
+
+
 def _sample_probe(index: int) -> Probe:
     def run(call):
         users = data.hidden_population(context.hidden_seed(index))
         strata = list(data.STRATA)
         result = call(users, 10_000, 20_240 + index, strata)
         problem = _check_sample(users, 10_000, strata, result)
+        if problem and "strata" in problem and _same(result, users, index, "simple"):
+            problem += (
+                " (this is a simple random sample of the whole population: draw each "
+                "stratum's quota from that stratum)"
+            )
         if problem:
             return problem
         merged = users.set_index("user_id").loc[result["user_id"].to_numpy()]
@@ -203,6 +308,14 @@ def _sample_probe(index: int) -> Probe:
     return Probe("10,000 users from a hidden population: size, strata, balance, seed", run)
 
 
+def _tied_population(seed: int) -> pd.DataFrame:
+    users = data.make_users(seed, 900)
+    parts = [users[users.genre == g].head(size) for g, size in _TIED_GENRES.items()]
+    tied = pd.concat(parts).sort_index().reset_index(drop=True)
+    assert tied.groupby("genre").size().to_dict() == _TIED_GENRES
+    return tied
+
+
 @functools.cache
 def _sample_hidden() -> tuple:
     whole = data.make_users(context.hidden_seed(3), 300)
@@ -213,6 +326,10 @@ def _sample_hidden() -> tuple:
             "10,000 from a hidden population with a single-user stratum: exact sample",
         ),
         Case((whole, 300, 5, ["genre", "device"]), "n equal to the population"),
+        Case(
+            (_tied_population(context.hidden_seed(3) + 1), _TIED_N, 8, ["genre"]),
+            "equal remainders in strata of different sizes",
+        ),
         Case((whole, 301, 5, ["genre"]), "n larger than the population", raises=ValueError),
     )
 
@@ -238,6 +355,69 @@ prelaunch_sample = NumericExercise(
             "in order of the random keys, so the split is random",
             produces(functools.partial(ref.prelaunch_sample, mode="by_id")),
         ),
+    ),
+    prompt_rules=(
+        PromptRule(
+            "a sample of exactly 10,000 users",
+            case="hidden case 1 (10,000 users from a hidden population",
+            bank="fail_floor_rounding",
+        ),
+        PromptRule(
+            "gets its proportional share of the 10,000",
+            case="hidden case 1 (10,000 users from a hidden population",
+            bank="fail_simple_random_sample",
+        ),
+        PromptRule(
+            "draw once, before any sorting or grouping",
+            case="hidden case 2 (10,000 from a hidden population",
+            bank="fail_keys_drawn_per_stratum",
+        ),
+        PromptRule(
+            "keys[i] belongs to the i-th row of users as given",
+            case="hidden case 2 (10,000 from a hidden population",
+            bank="fail_keys_after_sorting_by_id",
+        ),
+        PromptRule(
+            "Allocate n with allocate",
+            case="hidden case 4 (equal remainders in strata of different sizes)",
+            bank="fail_ties_to_larger_stratum",
+        ),
+        PromptRule(
+            "the sample is the users with the smallest keys",
+            case="hidden case 2 (10,000 from a hidden population",
+            bank="fail_largest_keys",
+        ),
+        PromptRule(
+            "order the chosen users by key and alternate",
+            case="hidden case 2 (10,000 from a hidden population",
+            bank="fail_split_by_user_id",
+        ),
+        PromptRule(
+            'the 1st, 3rd, 5th, ... go to "test"',
+            case="hidden case 2 (10,000 from a hidden population",
+            bank="fail_control_first",
+        ),
+        PromptRule(
+            "exactly the columns user_id (int64) and group",
+            case="returned columns",
+            bank="fail_extra_columns",
+        ),
+        PromptRule(
+            "sorted by user_id",
+            case="hidden case 2 (10,000 from a hidden population",
+            bank="fail_not_sorted",
+        ),
+        PromptRule(
+            "with a fresh index 0, 1, 2",
+            case="returned the wrong index",
+            bank="fail_keeps_index",
+        ),
+        PromptRule(
+            "n larger than the number of users raises ValueError",
+            case="hidden case 5 (n larger than the population)",
+            bank="fail_n_capped",
+        ),
+        PromptRule("Do not modify users", case="changed its input", bank="fail_adds_key_column"),
     ),
     hints=(
         "Draw the keys once, for the whole table in its row order: "
@@ -312,11 +492,35 @@ def _roi_hidden() -> tuple[Case, ...]:
     return tuple(cases)
 
 
+def _exact_budget(table: pd.DataFrame, budget: float) -> float:
+    """The cost of the best plan at ``budget``, when a budget just below it changes the plan."""
+    roi = ref.option_roi(table).set_index(["segment", "option"])
+    plan = ref.best_plan(table, budget)
+    cost = sum(float(roi.loc[(s, o), "cost"]) for s, o in plan.items() if o != "none")
+    assert ref.best_plan(table, cost) == plan != ref.best_plan(table, cost - 1.0)
+    return cost
+
+
+def _tied_table() -> pd.DataFrame:
+    """Segments where one option's value equals its cost exactly (net value 0, like none)."""
+    table = data.make_segments(context.hidden_seed(5) + 11, 3)
+    # 0.125 * 0.5 * 320 = 20 exactly in binary floating point: value = cost
+    table.loc[1, ["baseline_conversion", "trial_lift", "ltv", "trial_cost_per_account"]] = (
+        0.125,
+        0.5,
+        320.0,
+        20.0,
+    )
+    return table
+
+
 @functools.cache
 def _plan_hidden() -> tuple[Case, ...]:
     cases = [Case((table, budget), label) for table, budget, label in _plan_tables()]
-    table = _plan_tables()[1][0]
+    table, budget, _ = _plan_tables()[1]
     cases += [
+        Case((table, _exact_budget(table, budget)), "a budget equal to the best plan's cost"),
+        Case((_tied_table(), 1e12), "two plans with the same net value"),
         Case((table, 1e12), "a budget that does not bind"),
         Case((table, 0.0), "no budget at all"),
         Case((table, -5.0), "a negative budget", raises=ValueError),
@@ -342,6 +546,29 @@ csm_vs_trial_roi = NumericExercise(
             "accounts * baseline_conversion * lift",
             produces(functools.partial(ref.option_roi, variant="absolute_lift"), tol=1e-6),
         ),
+    ),
+    prompt_rules=(
+        PromptRule(
+            '"csm" first, then "trial"',
+            case="hidden case 1 (the visible table with one segment changed)",
+            bank="fail_trial_first",
+        ),
+        PromptRule(
+            "with a fresh index",
+            case="returned the wrong index",
+            bank="fail_index_per_segment",
+        ),
+        PromptRule(
+            "relative lifts",
+            case="hidden case 1 (the visible table with one segment changed)",
+            bank="fail_lift_as_absolute",
+        ),
+        PromptRule(
+            "roi = (value - cost) / cost",
+            case="hidden case 1 (the visible table with one segment changed)",
+            bank="fail_roi_without_cost",
+        ),
+        PromptRule("do not modify segments", case="changed its input", bank="fail_adds_columns"),
     ),
     hints=(
         "Two rows per segment, csm first, in the order of the input table.",
@@ -377,6 +604,33 @@ csm_vs_trial = NumericExercise(
             "picking each segment's highest-ROI option ignores the budget and the size of the "
             "return: maximise the total net value within the budget",
             produces(functools.partial(ref.best_plan, variant="best_roi_option")),
+        ),
+    ),
+    prompt_rules=(
+        PromptRule(
+            "the total cost of its chosen options is at most budget",
+            case="hidden case 4 (a budget equal to the best plan's cost)",
+            bank="fail_budget_strict",
+        ),
+        PromptRule(
+            "the cheaper one wins",
+            case="hidden case 5 (two plans with the same net value)",
+            bank="fail_tie_keeps_costlier",
+        ),
+        PromptRule(
+            "largest total net value",
+            case="hidden case 1 (the visible table with one segment changed)",
+            bank="fail_greedy_by_roi",
+        ),
+        PromptRule(
+            "A plan is affordable",
+            case="hidden case 1 (the visible table with one segment changed)",
+            bank="fail_ignores_budget",
+        ),
+        PromptRule(
+            "A negative budget raises ValueError",
+            case="hidden case 8 (a negative budget)",
+            bank="fail_negative_budget_allowed",
         ),
     ),
     hints=(
@@ -416,6 +670,7 @@ def _f1_hidden() -> tuple[Case, ...]:
         Case(([[3, 1], [2]], [[2, 1, 3]]), "clusters not sorted"),
         Case(([["b", "a"], ["c"]], [["a", "b", "c"]]), "string ids"),
         Case(([[1, 2]], [[1, 2], [2, 3]]), "an id twice in truth", raises=ValueError),
+        Case(([[1, 2], [3, 1]], [[1, 2, 3]]), "an id in two predicted clusters", raises=ValueError),
         Case(([[1, 1, 2]], [[1, 2]]), "an id twice in one cluster", raises=ValueError),
     ]
     return tuple(cases)
@@ -448,6 +703,59 @@ duplicate_listings_f1 = NumericExercise(
             produces_close(ref._f1_clusters),
         ),
     ),
+    prompt_rules=(
+        PromptRule(
+            "every unordered pair of two different items in the same cluster",
+            case="hidden case 1 (random clusterings of 12 items)",
+            bank="fail_ordered_pairs",
+        ),
+        PromptRule(
+            "precision = shared pairs / predicted pairs",
+            case="hidden case 1 (random clusterings of 12 items)",
+            bank="fail_swapped",
+        ),
+        PromptRule(
+            "(0.0 when there are no predicted pairs)",
+            case="hidden case 6 (an empty prediction)",
+            bank="fail_nan_when_no_pairs",
+        ),
+        PromptRule(
+            "(0.0 when there are no true pairs)",
+            case="hidden case 5 (no true pairs)",
+            bank="fail_no_true_pairs_unguarded",
+        ),
+        PromptRule(
+            "(0.0 when precision + recall is 0)",
+            case="hidden case 5 (no true pairs)",
+            bank="fail_f1_unguarded",
+        ),
+        PromptRule(
+            "an id missing from one side is simply in no pair there",
+            case="hidden case 7 (a predicted id missing from truth)",
+            bank="fail_requires_same_ids",
+        ),
+        PromptRule(
+            "in two clusters, or twice in one",
+            case="hidden case 11 (an id in two predicted clusters)",
+            bank="fail_checks_truth_only",
+        ),
+        PromptRule(
+            "twice in one",
+            case="hidden case 12 (an id twice in one cluster)",
+            bank="fail_set_per_cluster",
+        ),
+        PromptRule(
+            "likewise for truth",
+            case="hidden case 10 (an id twice in truth)",
+            bank="fail_no_duplicate_check",
+        ),
+        PromptRule(
+            "a tuple of three Python floats", case="expected a tuple", bank="fail_returns_list"
+        ),
+        PromptRule(
+            "Do not modify the arguments", case="changed its input", bank="fail_sorts_in_place"
+        ),
+    ),
     hints=(
         "Turn each clustering into a set of pairs: for every cluster, every unordered pair "
         "of two different ids (itertools.combinations of the sorted ids).",
@@ -471,25 +779,19 @@ def _visible_listings() -> dict[int, dict]:
 
 
 def _visible_pairs() -> tuple[Case, ...]:
-    # chosen from listings.csv: each shows one way duplicates differ, or one way they don't
+    # chosen from listings.csv: each shows one way duplicates differ, or one way they don't;
+    # the label says what the pair is, so a wrong verdict is reported as what it is
     L = _visible_listings()
     picks = (
-        (333, 371),  # words reordered, lower case, brand with a suffix
-        (303, 272),  # a typo in a product word, the brand's longer name
-        (200, 277),  # 1 kg against 1000g, a typo, the brand's longer name
-        (13, 358),  # 1l against 1000 ml
-        (7, 100),  # the same product in another size: not a duplicate
-        (183, 422),  # the same brand and size, another variety: not a duplicate
-        (1, 160),  # the same product from another brand: not a duplicate
+        (333, 371, "the same product: words reordered, lower case, a brand suffix"),
+        (303, 272, "the same product: a typo in a product word, the brand's longer name"),
+        (200, 277, "the same product: 1 kg against 1000g, a typo, the brand's longer name"),
+        (13, 358, "the same product: 1l against 1000 ml"),
+        (7, 100, "the same product in another size: not a duplicate"),
+        (183, 422, "the same brand and size, another variety: not a duplicate"),
+        (1, 160, "the same product from another brand: not a duplicate"),
     )
-    return tuple(Case(_pair(L, a, b)) for a, b in picks)
-
-
-def _ignore_size(a, b):
-    return ref.is_duplicate(
-        {**a, "title": ref._SIZE.sub(" ", a["title"])},
-        {**b, "title": ref._SIZE.sub(" ", b["title"])},
-    )
+    return tuple(Case(_pair(L, a, b), f"listings {a} and {b} ({what})") for a, b, what in picks)
 
 
 BUDGET_PER_LISTING = 10
@@ -505,6 +807,51 @@ def blocking_of(blocks: dict[str, list[int]]):
 
 
 PRECISION_MIN, RECALL_MIN = 0.90, 0.85
+
+
+def _how_different(a: dict, b: dict) -> list[str]:
+    """How two listings of different products differ (what makes them different)."""
+    found = []
+    if ref.brand_key(a["brand"]) != ref.brand_key(b["brand"]):
+        found.append("another brand")
+    if ref.size_key(a["title"]) != ref.size_key(b["title"]):
+        found.append("another size")
+    return found or ["the same brand and size, another variety or product"]
+
+
+def _how_written(a: dict, b: dict) -> list[str]:
+    """How two listings of one product are written differently."""
+    found = []
+    if a["brand"] != b["brand"]:
+        found.append("the brand written another way")
+    size_a, size_b = ref._SIZE.search(a["title"]), ref._SIZE.search(b["title"])
+    if size_a and size_b and size_a.group(0) != size_b.group(0):
+        found.append("the size in another unit or format")
+    if ref.product_words(a) != ref.product_words(b):
+        found.append("a typo in a product word")
+    elif ref._SIZE.sub("", a["title"]) != ref._SIZE.sub("", b["title"]):
+        found.append("the title in another case or word order")
+    if a["price"] != b["price"]:
+        found.append("prices a few percent apart")
+    return found
+
+
+def _counted(reasons) -> str:
+    """'12 with X, 3 with Y' over lists of reasons (a pair may count under several)."""
+    counts = Counter(reason for found in reasons for reason in found)
+    return ", ".join(f"{count} with {reason}" for reason, count in counts.most_common())
+
+
+def _rates(by_id: dict, seen: list, missed: set) -> str:
+    """'9 of 10 pairs with X, ...': per way of writing a product differently, how many of
+    the true pairs written that way were rejected, the most often rejected first."""
+    total, rejected = Counter(), Counter()
+    for a, b in seen:
+        for reason in _how_written(by_id[a], by_id[b]):
+            total[reason] += 1
+            rejected[reason] += (a, b) in missed
+    ranked = sorted(total, key=lambda r: (-rejected[r] / total[r], r))
+    return ", ".join(f"{rejected[r]} of {total[r]} with {r}" for r in ranked)
 
 
 def _matching_probe(seed_index: int, n_products: int) -> CompanionProbe:
@@ -545,22 +892,33 @@ def _matching_probe(seed_index: int, n_products: int) -> CompanionProbe:
         kept = len(true_pairs & candidates) / len(true_pairs)
         scores = f"pairwise precision {precision:.2f}, recall {recall:.2f}"
         if precision < PRECISION_MIN:
+            wrong = [(by_id[a], by_id[b]) for a, b in matched if (a, b) not in true_pairs]
             return (
                 f"{scores} on the hidden catalogue: precision is below {PRECISION_MIN:.2f}; "
-                "is_duplicate accepts listings that are different products (another size, "
-                "variety or brand)"
+                f"is_duplicate accepted {len(wrong)} pairs of different products: "
+                f"{_counted(_how_different(a, b) for a, b in wrong)}"
             )
         if recall < RECALL_MIN:
-            if kept < RECALL_MIN:
+            exact = {(a, b) for a, b in candidates if by_id[a]["title"] == by_id[b]["title"]}
+            if matched and set(matched) == exact:
+                why = (
+                    "is_duplicate accepted exactly the pairs with identical titles: an exact "
+                    "title comparison misses near-duplicates (typos, reordered words, other "
+                    "brand spellings and size formats)"
+                )
+            elif kept < RECALL_MIN:
                 why = (
                     f"your blocking keys keep only {kept:.0%} of the true duplicate pairs "
                     "together, so is_duplicate never sees the rest: normalise what the keys "
                     "are built from (brand spellings, size units)"
                 )
             else:
+                seen = sorted(true_pairs & candidates)
+                missed = [pair for pair in seen if pair not in set(matched)]
                 why = (
-                    "is_duplicate rejects listings that are the same product written "
-                    "differently (typos, word order, brand spellings, size units)"
+                    f"is_duplicate rejected {len(missed)} of the {len(seen)} pairs of listings "
+                    f"of the same product it was given; it rejected "
+                    f"{_rates(by_id, seen, set(missed))}"
                 )
             return f"{scores} on the hidden catalogue: recall is below {RECALL_MIN:.2f}; {why}"
         return None
@@ -580,16 +938,39 @@ duplicate_listings = CompanionExercise(
     reference=ref.is_duplicate,
     visible=_visible_pairs(),
     hidden=_matching_hidden,
-    mistakes=(
-        Mistake(
-            "an exact title comparison misses near-duplicates (typos, reordered words, other "
-            "brand spellings and size formats): compare normalised parts of the listing",
-            produces(ref.exact_title),
+    prompt_rules=(
+        PromptRule(
+            "at most 10 per listing",
+            case="pairs up for comparison",
+            bank="fail_all_pairs",
         ),
-        Mistake(
-            "these listings differ in size, so they are different products: compare sizes "
-            "after converting units (0.5 l = 500 ml, 1 kg = 1000 g)",
-            produces(_ignore_size),
+        PromptRule(
+            "returns a list of strings",
+            case="expected a list of strings",
+            bank="fail_key_as_string",
+        ),
+        PromptRule("returns a Python bool", case="expected a bool", bank="fail_numpy_bool"),
+        PromptRule("do not modify it", case="changed its input", bank="fail_mutates_listing"),
+        PromptRule("typos", case="recall is below 0.85", bank="fail_no_typo_tolerance"),
+        PromptRule("reordered words", case="recall is below 0.85", bank="fail_word_order_matters"),
+        PromptRule("lower case", case="recall is below 0.85", bank="fail_case_sensitive_words"),
+        PromptRule(
+            "the brand spelt another way",
+            case="blocking keys keep only",
+            bank="fail_brand_case_sensitive",
+        ),
+        PromptRule(
+            "the size in other units or formats",
+            case="blocking keys keep only",
+            bank="fail_no_unit_conversion",
+        ),
+        PromptRule(
+            "a price a few percent apart", case="recall is below 0.85", bank="fail_exact_price"
+        ),
+        PromptRule(
+            "another size or variety, or from another brand, is not a duplicate",
+            case="precision is below 0.90",
+            bank="fail_product_type_only",
         ),
     ),
     hints=(
@@ -620,13 +1001,20 @@ def _vocabulary() -> list[str]:
 RECALL_TARGET, RECALL_GAIN, PRECISION_FLOOR = 0.85, 0.30, 0.80
 
 
-def _recall_probe(seed_index: int, n_queries: int) -> Probe:
+def _recall_probe(seed_index: int, n_queries: int, *, sizes: bool = False) -> Probe:
     def run(call):
         products = list(_products())
         vocabulary = _vocabulary()
-        queries = data.make_queries(
-            context.hidden_seed(seed_index), n_queries, data.make_products()
-        )
+        if sizes:  # only the queries that give a size (the size formats must be rewritten)
+            drawn = data.make_queries(
+                context.hidden_seed(seed_index), 40 * n_queries, data.make_products()
+            )
+            queries = [q for q in drawn if ref._INCH.search(q[0].lower())][:n_queries]
+            assert len(queries) == n_queries
+        else:
+            queries = data.make_queries(
+                context.hidden_seed(seed_index), n_queries, data.make_products()
+            )
         base_recall, recalls, hits, returned = [], [], 0, 0
         for text, relevant in queries:
             rewritten = call(text, list(vocabulary))
@@ -657,12 +1045,13 @@ def _recall_probe(seed_index: int, n_queries: int) -> Probe:
             )
         return None
 
-    return Probe(f"{n_queries} hidden queries with hidden relevance labels", run)
+    what = "hidden queries that give a size" if sizes else "hidden queries"
+    return Probe(f"{n_queries} {what} with hidden relevance labels", run)
 
 
 @functools.cache
 def _rewrite_hidden() -> tuple:
-    return (_recall_probe(2, 150),)
+    return (_recall_probe(2, 150), _recall_probe(3, 40, sizes=True))
 
 
 def _unchanged(query, vocabulary):
@@ -716,6 +1105,34 @@ search_recall = NumericExercise(
             produces(_type_only),
         ),
     ),
+    prompt_rules=(
+        PromptRule("Return a string", case="expected a str", bank="fail_returns_word_list"),
+        PromptRule(
+            "mean recall@10 ≥ 0.85",
+            case="hidden case 1 (150 hidden queries",
+            bank="fail_synonyms_only",
+        ),
+        PromptRule(
+            "a synonym to the word the titles use",
+            case="hidden case 1 (150 hidden queries",
+            bank="fail_no_synonyms",
+        ),
+        PromptRule(
+            "a misspelt word to the closest vocabulary word",
+            case="hidden case 1 (150 hidden queries",
+            bank="fail_no_typo_fix",
+        ),
+        PromptRule(
+            "a size written",
+            case="hidden case 2 (40 hidden queries that give a size",
+            bank="fail_no_size_rewrite",
+        ),
+        PromptRule(
+            "precision guardrail",
+            case="fails the precision guardrail",
+            bank="fail_returns_everything",
+        ),
+    ),
     hints=(
         "Study queries.csv: for each query whose relevant products the baseline misses, ask "
         "which title word the shopper meant.",
@@ -737,14 +1154,20 @@ def _recall_cases() -> tuple[Case, ...]:
     )
 
 
+# Each variant's first failing case tells it apart from the others, so a message names
+# a mistake only when the answer's value is that mistake's value.
 recall_hidden = (
     Case(([1, 2, 3], [1, 2, 3], 3), "everything relevant retrieved"),
+    Case(([4, 2], [2, 4, 6], 5), "fewer ids retrieved than k"),
     Case(([9, 8, 7, 1], [1], 3), "the relevant item just past k"),
-    Case(([1, 1, 2], [1, 2], 2), "a repeated id in retrieved"),
+    Case(([7, 7, 2, 5], [7, 2, 9, 11, 13], 3), "a repeated id in retrieved"),
+    Case(([3, 1, 8], [1, 1, 3, 6], 2), "a repeated id in relevant"),
     Case((list(range(100)), [5, 50, 99, 200], 50), "k = 50"),
     Case((["a", "b"], ["b", "c"], 1), "string ids"),
     Case(([1, 2], [2], 0), "k = 0", raises=ValueError),
     Case(([1, 2], [2], -3), "a negative k", raises=ValueError),
+    Case(([1, 2], [2], 2.0), "k a float", raises=ValueError),
+    Case(([1, 2], [2], True), "k a bool", raises=ValueError),
     Case(([3, 5], [], 2), "no relevant item", raises=ValueError),
 )
 
@@ -758,7 +1181,10 @@ search_recall_at_k = NumericExercise(
         Mistake(
             "that is precision: recall divides by the number of relevant items, not by the "
             "number retrieved",
-            produces_close(functools.partial(ref.recall_at_k, over="retrieved")),
+            produces_close(
+                functools.partial(ref.recall_at_k, over="retrieved"),
+                also=(functools.partial(ref.recall_at_k, over="retrieved_all"),),
+            ),
         ),
         Mistake(
             "recall divides by the number of relevant items, not by k",
@@ -768,11 +1194,67 @@ search_recall_at_k = NumericExercise(
             "only the first k retrieved items count",
             produces_close(functools.partial(ref.recall_at_k, over="uncut")),
         ),
+        Mistake(
+            "a relevant id retrieved twice was counted twice: count each distinct relevant id once",
+            produces_close(functools.partial(ref.recall_at_k, over="repeats")),
+        ),
+        Mistake(
+            "the denominator counted a repeated relevant id twice: divide by the number of "
+            "distinct relevant ids",
+            produces_close(functools.partial(ref.recall_at_k, over="relevant_all")),
+        ),
     ),
     hints=(
         "Cut the retrieved list to its first k items, then count how many relevant ids are "
         "among them.",
         "Divide by the number of relevant ids; an empty relevant list, or k < 1, is a ValueError.",
+    ),
+    prompt_rules=(
+        PromptRule(
+            "possibly fewer than k",
+            case="hidden case 2 (fewer ids retrieved than k)",
+            bank="fail_over_k",
+        ),
+        PromptRule(
+            "among the first k retrieved",
+            case="hidden case 3 (the relevant item just past k)",
+            bank="fail_no_cutoff",
+        ),
+        PromptRule(
+            "number of distinct relevant ids among the first k retrieved",
+            case="hidden case 4 (a repeated id in retrieved)",
+            bank="fail_counts_repeats",
+        ),
+        PromptRule(
+            "divided by the number of distinct relevant ids",
+            case="hidden case 5 (a repeated id in relevant)",
+            bank="fail_relevant_with_repeats",
+        ),
+        PromptRule(
+            "as a Python float",
+            case="expected a float",
+            bank="fail_numpy_float",
+        ),
+        PromptRule(
+            "Raise ValueError when relevant is empty",
+            case="hidden case 12 (no relevant item)",
+            bank="fail_empty_relevant_zero",
+        ),
+        PromptRule(
+            "k is not an int of at least 1",
+            case="hidden case 8 (k = 0)",
+            bank="fail_k_zero_allowed",
+        ),
+        PromptRule(
+            "a float or a bool is not an int here",
+            case="hidden case 11 (k a bool)",
+            bank="fail_bool_k_accepted",
+        ),
+        PromptRule(
+            "Do not modify the arguments",
+            case="changed its input",
+            bank="fail_truncates_retrieved",
+        ),
     ),
 )
 

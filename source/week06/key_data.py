@@ -21,7 +21,8 @@ HERE = Path(__file__).resolve().parent
 GENRES = ("action", "comedy", "documentary", "drama", "kids")
 FREQUENCIES = ("light", "regular", "heavy")
 DEVICES = ("mobile", "tv", "web")
-REGIONS = ("APAC", "EU", "LATAM", "NA")
+# "NAM", not "NA": pandas reads the string NA as a missing value
+REGIONS = ("APAC", "EU", "LATAM", "NAM")
 STRATA = ("genre", "watch_frequency", "device")
 
 

@@ -243,17 +243,27 @@ def search(query, products, k=10):
 
 
 def recall_at_k(retrieved, relevant, k, *, over="relevant"):
+    """Recall at k; ``over`` names a wrong variant: "retrieved" / "retrieved_all" (precision:
+    over the distinct / all first k retrieved), "k", "uncut" (no cut-off), "repeats" (a
+    repeated relevant id counts each time), "relevant_all" (over relevant with its repeats)."""
     if type(k) is not int or k < 1:
         raise ValueError("k must be a positive int")
-    relevant = set(relevant)
+    given = list(relevant)
+    relevant = set(given)
     if not relevant:
         raise ValueError("relevant must not be empty")
     top = list(retrieved)[:k] if over != "uncut" else list(retrieved)
     hits = len(set(top) & relevant)
     if over == "retrieved":
         return float(hits / len(set(top))) if top else 0.0
+    if over == "retrieved_all":
+        return float(sum(x in relevant for x in top) / len(top)) if top else 0.0
     if over == "k":
         return float(hits / k)
+    if over == "repeats":
+        return float(sum(x in relevant for x in top) / len(relevant))
+    if over == "relevant_all":
+        return float(hits / len(given))
     return float(hits / len(relevant))
 
 

@@ -17,6 +17,7 @@ import numpy as np
 from autograder.exercises import context
 from autograder.exercises.function import Case, FunctionExercise, Mistake, produces
 from autograder.exercises.numeric import NumericExercise, produces_close
+from autograder.exercises.prompt_rules import PromptRule
 from autograder.exercises.restricted_sql import RestrictedSqlExercise
 from autograder.exercises.sql import SqlExercise, SqlMistake
 
@@ -72,6 +73,41 @@ month_streaks = SqlExercise(
     variable="MONTH_STREAKS_SQL",
     reference=_MONTH_STREAKS,
     hidden_databases=planted_databases,
+    prompt_rules=(
+        PromptRule(
+            "A customer is active in a calendar month if they placed at least one order",
+            case="hidden database 1",
+            bank="fail_orders_not_months",
+        ),
+        PromptRule(
+            "(orders of any other status do not count)",
+            case="hidden database 1",
+            bank="fail_any_status",
+        ),
+        PromptRule(
+            "December and the following January are consecutive",
+            case="hidden database 1",
+            bank="fail_month_of_year",
+        ),
+        PromptRule(
+            "exactly the columns customer_id, first_month, last_month, months",
+            case="missing column(s) months",
+            bank="fail_column_named_length",
+        ),
+        PromptRule("one row per customer", case="hidden database 1", bank="fail_every_streak"),
+        PromptRule("as text 'YYYY-MM'", case="hidden database 1", bank="fail_month_not_padded"),
+        PromptRule(
+            "a single active month is a streak of 1",
+            case="hidden database 1",
+            bank="fail_single_months_dropped",
+        ),
+        PromptRule("return the earliest one", case="hidden database 1", bank="fail_latest_tie"),
+        PromptRule(
+            "Customers without any completed order do not appear",
+            case="hidden database 1",
+            bank="fail_every_customer",
+        ),
+    ),
     mistakes=(
         SqlMistake(
             "you numbered months within the year only: December 2019 and January 2020 are "
@@ -199,10 +235,42 @@ streaming_variance = NumericExercise(
     ),
     hidden=(
         Case(((0, 0.0, 0.0), -2.5), "the first value, negative"),
-        Case((_fold([3, 8, 1, 9, 4]), 6), "an integer value"),
+        Case((_fold([3, 8, 1, 9, 4]), 6), "an integer value added to a state of five values"),
         Case((_fold([1e9 + 4, 1e9 + 7, 1e9 + 13]), 1e9 + 16), "values near one billion"),
         Case((_fold([0.1 * k for k in range(40)]), -7.25), "a value far below the mean"),
         Case((_fold([5, 5, 5]), 5), "a value equal to the mean"),
+    ),
+    prompt_rules=(
+        PromptRule(
+            "m2 grows by (x − old mean) × (x − new mean)",
+            case="hidden case 2 (an integer value added to a state of five values)",
+            bank="fail_new_mean_squared",
+        ),
+        PromptRule(
+            "the mean moves by (x − mean) / n_new",
+            case="hidden case 1 (the first value, negative)",
+            bank="fail_mean_step_over_old_count",
+        ),
+        PromptRule(
+            "(an int or a float)",
+            case="hidden case 2 (an integer value added to a state of five values)",
+            bank="fail_update_refuses_int",
+        ),
+        PromptRule(
+            "with Welford's update",
+            case="hidden case 3 (values near one billion)",
+            bank="fail_sum_of_squares",
+        ),
+        PromptRule(
+            "must not store or re-read past values",
+            case="hidden case 2 (an integer value added to a state of five values)",
+            bank="fail_update_keeps_the_values",
+        ),
+        PromptRule(
+            "Each function returns a new tuple (int, float, float)",
+            case="expected a tuple",
+            bank="fail_update_returns_list",
+        ),
     ),
     mistakes=(
         Mistake(
@@ -242,6 +310,33 @@ streaming_variance_merge = NumericExercise(
         ),
         Case((_fold([2, 9, 4]), _fold([-6, 0, 1, 15])), "partitions with different means"),
     ),
+    prompt_rules=(
+        PromptRule(
+            "the count-weighted mean",
+            case="hidden case 4 (one partition much larger than the other)",
+            bank="fail_merge_plain_mean",
+        ),
+        PromptRule(
+            "m2 = m2_a + m2_b + delta² · n_a · n_b / n",
+            case="hidden case 4 (one partition much larger than the other)",
+            bank="fail_merge_no_delta",
+        ),
+        PromptRule(
+            "Merging with an empty state returns the other one",
+            case="hidden case 1 (an empty left state)",
+            bank="fail_merge_empty_returns_the_empty_one",
+        ),
+        PromptRule(
+            "two empty states merge into (0, 0.0, 0.0)",
+            case="hidden case 3 (two empty states)",
+            bank="fail_merge_empty_divides_by_zero",
+        ),
+        PromptRule(
+            "Each function returns a new tuple (int, float, float)",
+            case="expected a tuple",
+            bank="fail_merge_returns_list",
+        ),
+    ),
     mistakes=(
         Mistake(
             "the merged m2 only adds the two m2 values; it also needs delta² × n_a × n_b / n "
@@ -278,6 +373,22 @@ streaming_variance_result = NumericExercise(
         Case((_fold([1e9 + 4, 1e9 + 7, 1e9 + 13, 1e9 + 16]),), "values near one billion"),
         Case(((1, 3.0, 0.0),), "a single value", raises=ValueError),
         Case(((0, 0.0, 0.0),), "no values", raises=ValueError),
+        Case((_fold([3.5, 9.0]),), "two values"),
+    ),
+    prompt_rules=(
+        PromptRule(
+            "the sample variance m2 / (n − 1)",
+            case="hidden case 2 (values near one billion)",
+            bank="fail_population_variance",
+        ),
+        PromptRule(
+            "m2 / (n − 1), as a float", case="expected a float", bank="fail_variance_numpy_float"
+        ),
+        PromptRule(
+            "raise ValueError when n < 2",
+            case="hidden case 3 (a single value)",
+            bank="fail_variance_of_one_value",
+        ),
     ),
     mistakes=(
         Mistake(
@@ -350,6 +461,30 @@ streak_probability = NumericExercise(
         Case((10, 0, 0.5), "k = 0", raises=ValueError),
         Case((10, 2, 1.5), "p above 1", raises=ValueError),
         Case((-1, 2, 0.5), "negative n", raises=ValueError),
+        Case((10, 2, -0.25), "p below 0", raises=ValueError),
+        Case((10, -2, 0.5), "a negative k", raises=ValueError),
+    ),
+    prompt_rules=(
+        PromptRule(
+            "at least one run of at least k consecutive successes",
+            case="hidden case 3 (a streak as long as the sequence)",
+            bank="fail_more_than_k",
+        ),
+        PromptRule(
+            "consecutive successes, as a float",
+            case="expected a float",
+            bank="fail_exact_numpy_float",
+        ),
+        PromptRule("n >= 0", case="hidden case 11 (negative n)", bank="fail_negative_n_accepted"),
+        PromptRule("k >= 1", case="hidden case 9 (k = 0)", bank="fail_k_zero_accepted"),
+        PromptRule(
+            "0 <= p <= 1", case="hidden case 12 (p below 0)", bank="fail_p_below_zero_accepted"
+        ),
+        PromptRule(
+            "With k > n the answer is 0.0",
+            case="hidden case 1 (no trials)",
+            bank="fail_streak_longer_than_trials_refused",
+        ),
     ),
     mistakes=(
         Mistake(
@@ -421,6 +556,37 @@ streak_probability_simulated = NumericExercise(
         Case((40, 2, 0.05, 2000, 11), "rare successes"),
         Case((15, 3, 0.5, 1, 5), "a single trial"),
         Case((10, 3, 0.5, 0, 5), "no trials", raises=ValueError),
+        Case((10, 3, 0.5, -5, 5), "a negative number of trials", raises=ValueError),
+        Case((10, 0, 0.5, 100, 5), "k = 0", raises=ValueError),
+        Case((10, 3, 1.5, 100, 5), "p above 1", raises=ValueError),
+        Case((10, 3, -0.5, 100, 5), "p below 0", raises=ValueError),
+        Case((-1, 3, 0.5, 100, 5), "negative n", raises=ValueError),
+    ),
+    prompt_rules=(
+        PromptRule(
+            "rng = np.random.default_rng(seed)",
+            case="hidden case 1 (another seed)",
+            bank="fail_legacy_global_seed",
+        ),
+        PromptRule(
+            "flips = rng.random((trials, n)) < p",
+            case="hidden case 1 (another seed)",
+            bank="fail_success_is_high_draw",
+        ),
+        PromptRule(
+            "fraction of rows that contain a run of at least k consecutive True values",
+            case="hidden case 1 (another seed)",
+            bank="fail_counts_runs_not_rows",
+        ),
+        PromptRule("as a Python float", case="expected a float", bank="fail_simulated_numpy_float"),
+        PromptRule(
+            "Raise ValueError for the same invalid inputs",
+            case="hidden case 9 (k = 0)",
+            bank="fail_simulation_checks_only_trials",
+        ),
+        PromptRule(
+            "when trials < 1", case="hidden case 7 (no trials)", bank="fail_zero_trials_accepted"
+        ),
     ),
     mistakes=(
         Mistake(
@@ -448,8 +614,17 @@ streak_probability_simulated = NumericExercise(
 # ============================================================ round 3: machine learning
 
 
-def _cv_score(X, y, k=10, seed=0, *, select_outside=False, scale_outside=False,
-              metric="roc_auc", stratified=True):
+def _cv_score(
+    X,
+    y,
+    k=10,
+    seed=0,
+    *,
+    select_outside=False,
+    scale_outside=False,
+    metric="roc_auc",
+    stratified=True,
+):
     from sklearn.feature_selection import SelectKBest, f_classif
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import accuracy_score, roc_auc_score
@@ -516,6 +691,52 @@ honest_cv_auc = NumericExercise(
         Case((*_visible_ml_data(), 5, 1), "the interview's data set (k=5, seed=1)"),
     ),
     hidden=_ml_hidden,
+    prompt_rules=(
+        PromptRule(
+            "standardise the features (StandardScaler())",
+            case="hidden case 1 (pure-noise features)",
+            bank="fail_no_scaling",
+        ),
+        PromptRule(
+            "keep the k features with the highest ANOVA F-score (SelectKBest(f_classif, k=k))",
+            case="hidden case 2 (a rare positive class)",
+            bank="fail_ignores_k",
+        ),
+        PromptRule(
+            "LogisticRegression(max_iter=1000) with its other settings at their defaults",
+            case="hidden case 1 (pure-noise features)",
+            bank="fail_balanced_class_weight",
+        ),
+        PromptRule(
+            "Every step is fitted on the training folds only",
+            case="hidden case 1 (pure-noise features)",
+            bank="fail_selection_outside_folds",
+        ),
+        PromptRule(
+            "the scaler and the feature selector included",
+            case="hidden case 1 (pure-noise features)",
+            bank="fail_scaler_outside_folds",
+        ),
+        PromptRule(
+            "Folds: StratifiedKFold(n_splits=5, shuffle=True, random_state=seed)",
+            case="hidden case 1 (pure-noise features)",
+            bank="fail_plain_kfold",
+        ),
+        PromptRule(
+            "Score each held-out fold with roc_auc_score on the predicted probability of class 1",
+            case="hidden case 1 (pure-noise features)",
+            bank="fail_accuracy_metric",
+        ),
+        PromptRule(
+            "return the mean of the five fold scores",
+            case="hidden case 1 (pure-noise features)",
+            bank="fail_pooled_out_of_fold_auc",
+        ),
+        PromptRule("as a Python float", case="expected a float", bank="fail_cv_numpy_float"),
+        PromptRule(
+            "Do not modify X or y", case="changed its input", bank="fail_rescales_X_in_place"
+        ),
+    ),
     mistakes=(
         Mistake(
             "that is accuracy; with a rare positive class report ROC AUC from the predicted "
@@ -527,7 +748,10 @@ honest_cv_auc = NumericExercise(
             "rows, accuracy, plain KFold)",
             produces_close(
                 functools.partial(
-                    _cv_score, select_outside=True, scale_outside=True, metric="accuracy",
+                    _cv_score,
+                    select_outside=True,
+                    scale_outside=True,
+                    metric="accuracy",
                     stratified=False,
                 ),
                 **_CV_TOL,
@@ -537,7 +761,7 @@ honest_cv_auc = NumericExercise(
             "the features are still selected on all rows before cross-validation: fit "
             "SelectKBest inside each training fold (a Pipeline does this)",
             produces_close(functools.partial(_cv_score, select_outside=True), **_CV_TOL),
-            ),
+        ),
         Mistake(
             "the scaler is fitted on all rows before cross-validation: fit it inside each "
             "training fold too",
@@ -562,13 +786,24 @@ honest_cv_auc = NumericExercise(
 # ================================================================= round 4: product case
 
 
-def _payback(cac, monthly_margin, monthly_churn, *, first_month_churn=False, off_by_one=0):
+def _payback(
+    cac,
+    monthly_margin,
+    monthly_churn,
+    *,
+    first_month_churn=False,
+    off_by_one=0,
+    full_churn_is_lifetime=False,
+):
     if cac <= 0 or monthly_margin < 0 or not 0 <= monthly_churn <= 1:
         raise ValueError("need cac > 0, monthly_margin >= 0 and 0 <= monthly_churn <= 1")
     if monthly_margin == 0:
         return None
+    if monthly_churn == 1 and not full_churn_is_lifetime:
+        # only month 1 earns: the cumulative margin reaches the margin itself
+        return 1 + off_by_one if cac <= monthly_margin else None
     if monthly_churn > 0 and cac >= monthly_margin / monthly_churn:
-        return None
+        return None  # the cumulative margin only approaches the lifetime value
     stay = 1 - monthly_churn
     total, month = 0.0, 0
     while total < cac:
@@ -596,15 +831,82 @@ payback_month = FunctionExercise(
         Case((90.0, 30.0, 0.0), "no churn, an exact multiple"),
         Case((91.0, 30.0, 0.0), "no churn"),
         Case((12.0, 15.0, 0.2), "paid back in the first month"),
+        # 10 + 5 is exactly 15 in binary: "at least" must count the equal month
+        Case((15.0, 10.0, 0.5), "a cumulative margin exactly equal to the cost"),
         Case((40.0, 10.0, 0.25), "an acquisition cost equal to the lifetime value"),
+        Case((40.5, 10.0, 0.25), "an acquisition cost above the lifetime value"),
         Case((48.5, 10.0, 0.2), "just below the lifetime value"),
         Case((50.0, 60.0, 1.0), "everyone leaves after one month"),
+        Case((60.0, 60.0, 1.0), "everyone leaves after one month, a cost equal to the margin"),
         Case((70.0, 60.0, 1.0), "everyone leaves before paying back"),
         Case((10.0, 0.0, 0.0), "no margin"),
+        Case((10.0, 0.0, 0.3), "no margin, with churn"),
         Case((1200.0, 35.0, 0.015), "a long payback"),
         Case((0.0, 10.0, 0.1), "no acquisition cost", raises=ValueError),
+        Case((-50.0, 10.0, 0.1), "a negative acquisition cost", raises=ValueError),
         Case((100.0, 10.0, 1.2), "churn above 1", raises=ValueError),
+        Case((100.0, 10.0, -0.1), "negative churn", raises=ValueError),
         Case((100.0, -5.0, 0.1), "a negative margin", raises=ValueError),
+    ),
+    prompt_rules=(
+        PromptRule(
+            "the expected margin in month t (t = 1, 2, …) is monthly_margin × (1 − "
+            "monthly_churn)^(t − 1)",
+            case="hidden case 4 (a cumulative margin exactly equal to the cost)",
+            bank="fail_churn_before_first_month",
+        ),
+        PromptRule(
+            "the smallest whole number of months m >= 1 whose cumulative expected margin "
+            "(months 1 to m) is at least cac",
+            case="hidden case 1 (no churn, an exact multiple)",
+            bank="fail_months_before_payback",
+        ),
+        PromptRule(
+            "a month whose cumulative margin equals cac counts",
+            case="hidden case 1 (no churn, an exact multiple)",
+            bank="fail_strictly_more_than_cac",
+        ),
+        PromptRule("as a Python int", case="expected an int", bank="fail_float_month"),
+        PromptRule(
+            "when monthly_margin is 0",
+            case="hidden case 11 (no margin)",
+            bank="fail_zero_margin_divides",
+        ),
+        PromptRule(
+            "when 0 < monthly_churn < 1 and cac is at least the lifetime value",
+            case="hidden case 5 (an acquisition cost equal to the lifetime value)",
+            bank="fail_ltv_check_strict",
+        ),
+        PromptRule(
+            "when monthly_churn is 1 and cac is more than monthly_margin",
+            case="hidden case 10 (everyone leaves before paying back)",
+            bank="fail_full_churn_always_month_one",
+        ),
+        PromptRule(
+            "a cac of at most monthly_margin is paid back in month 1",
+            case="hidden case 9 (everyone leaves after one month, a cost equal to the margin)",
+            bank="fail_full_churn_cost_equal_to_margin",
+        ),
+        PromptRule(
+            "With monthly_churn = 0 every month earns the full margin",
+            case="hidden case 1 (no churn, an exact multiple)",
+            bank="fail_lifetime_value_without_churn",
+        ),
+        PromptRule(
+            "unless cac > 0",
+            case="hidden case 14 (no acquisition cost)",
+            bank="fail_zero_cac_accepted",
+        ),
+        PromptRule(
+            "monthly_margin >= 0",
+            case="hidden case 18 (a negative margin)",
+            bank="fail_negative_margin_returns_none",
+        ),
+        PromptRule(
+            "0 <= monthly_churn <= 1",
+            case="hidden case 17 (negative churn)",
+            bank="fail_negative_churn_accepted",
+        ),
     ),
     mistakes=(
         Mistake(
@@ -622,12 +924,18 @@ payback_month = FunctionExercise(
             "subscribed",
             produces(lambda cac, margin, churn: _payback(cac, margin, 0.0)),
         ),
+        Mistake(
+            "with churn 1 month 1 still earns the whole margin, so a cost of at most the "
+            "margin is paid back in month 1",
+            produces(functools.partial(_payback, full_churn_is_lifetime=True)),
+        ),
     ),
     hints=(
         "Expected margin in month t is monthly_margin × (1 - monthly_churn)^(t - 1); add "
         "months until the total reaches cac.",
-        "The total can never pass the lifetime value monthly_margin / monthly_churn: check "
-        "that first and return None, or your loop never ends.",
+        "With 0 < churn < 1 the total never reaches the lifetime value monthly_margin / "
+        "monthly_churn: check that first and return None, or your loop never ends. With "
+        "churn 1 only month 1 earns.",
         "Return a Python int (or None); raise ValueError for invalid input.",
     ),
 )
@@ -664,6 +972,42 @@ median_basket = RestrictedSqlExercise(
     hidden_databases=planted_databases,
     forbidden=("OVER", "WINDOW"),
     forbidden_note="this round's engine has no window functions",
+    prompt_rules=(
+        PromptRule(
+            "exactly the columns customer_id, completed_orders, median_amount",
+            case="missing column(s) median_amount",
+            bank="fail_column_named_median",
+        ),
+        PromptRule(
+            "one row per customer with at least one order of status = 'completed'",
+            case="hidden database 1",
+            bank="fail_every_customer",
+        ),
+        PromptRule(
+            "completed_orders is the number of that customer's completed orders",
+            case="hidden database 1",
+            bank="fail_counts_every_order",
+        ),
+        PromptRule("rounded to 2 decimals", case="hidden database 1", bank="fail_not_rounded"),
+        PromptRule(
+            "the average of the two middle values for an even count",
+            case="hidden database 1",
+            bank="fail_lower_middle",
+        ),
+        PromptRule(
+            "(amounts may repeat)", case="hidden database 1", bank="fail_middle_rows_averaged"
+        ),
+        PromptRule(
+            "Orders with any other status are ignored",
+            case="hidden database 1",
+            bank="fail_every_status",
+        ),
+        PromptRule(
+            "must not contain the keywords OVER or WINDOW",
+            case="uses OVER",
+            bank="fail_row_number",
+        ),
+    ),
     mistakes=(
         SqlMistake(
             "that is the mean (AVG), not the median",
@@ -710,9 +1054,11 @@ def _move(history, current, *, one_sided=False, plus_one=True, relative=True, st
     past = [change(history[i], history[i - 1]) for i in range(1, len(history))]
     observed = change(current, history[-1])
     if one_sided:
-        extreme = [c for c in past if c >= observed - 1e-9] if observed >= 0 else [
-            c for c in past if c <= observed + 1e-9
-        ]
+        extreme = (
+            [c for c in past if c >= observed - 1e-9]
+            if observed >= 0
+            else [c for c in past if c <= observed + 1e-9]
+        )
     elif strict:
         extreme = [c for c in past if abs(c) > abs(observed) + 1e-9]
     else:
@@ -745,6 +1091,13 @@ def _move_hidden() -> tuple[Case, ...]:
         Case(([80.0, 100.0, 101.0, 65.0], 64.35), "a past move as large up to rounding"),
         Case(([100.0, 101.0], 104.0), "too little history", raises=ValueError),
         Case(([100.0, 0.0, 101.0, 99.0], 104.0), "a zero in the history", raises=ValueError),
+        Case(
+            ([100.0, 101.0, -99.0, 102.0], 104.0),
+            "a negative value in the history",
+            raises=ValueError,
+        ),
+        Case(([100.0, 101.0, 99.0, 102.0], 0.0), "a current value of zero", raises=ValueError),
+        Case(([100.0, 101.0, 99.0, 102.0], -3.0), "a negative current value", raises=ValueError),
     )
 
 
@@ -758,6 +1111,54 @@ metric_move = NumericExercise(
         Case(([200.0, 210.0, 189.0, 200.0, 220.0, 209.0], 205.0)),
     ),
     hidden=_move_hidden,
+    prompt_rules=(
+        PromptRule(
+            "the relative week-over-week changes history[i] / history[i − 1] − 1",
+            case="hidden case 1 (a year of weekly values, up 3 %)",
+            bank="fail_absolute_differences",
+        ),
+        PromptRule(
+            "the observed change is current / history[-1] − 1",
+            case="hidden case 1 (a year of weekly values, up 3 %)",
+            bank="fail_observed_against_the_mean",
+        ),
+        PromptRule(
+            "at least as large in absolute value",
+            case="hidden case 1 (a year of weekly values, up 3 %)",
+            bank="fail_one_sided",
+        ),
+        PromptRule(
+            "treat two sizes as equal when they differ by less than 1e-9",
+            case="hidden case 7 (a past move as large up to rounding)",
+            bank="fail_no_rounding_tolerance",
+        ),
+        PromptRule(
+            "abs(change) >= abs(observed) - 1e-9",
+            case="hidden case 4 (no move at all)",
+            bank="fail_strictly_larger",
+        ),
+        PromptRule(
+            "(1 + count) / (1 + number of past changes)",
+            case="hidden case 1 (a year of weekly values, up 3 %)",
+            bank="fail_no_plus_one",
+        ),
+        PromptRule("as a Python float", case="expected a float", bank="fail_numpy_float"),
+        PromptRule(
+            "when history has fewer than 3 values",
+            case="hidden case 8 (too little history)",
+            bank="fail_two_values_accepted",
+        ),
+        PromptRule(
+            "when any value (or current) is not positive",
+            case="hidden case 9 (a zero in the history)",
+            bank="fail_zero_not_checked",
+        ),
+        PromptRule(
+            "(or current)",
+            case="hidden case 11 (a current value of zero)",
+            bank="fail_current_not_checked",
+        ),
+    ),
     mistakes=(
         Mistake(
             "looks one-sided: compare the SIZE of the change, |change|, so falls as large as "

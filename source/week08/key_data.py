@@ -110,7 +110,9 @@ def planted_databases() -> tuple[Database, ...]:
     """Two small store variants from the hidden seeds, each with the planted customers."""
     databases = []
     for number, index in enumerate((0, 1), start=1):
-        conn = build_store(":memory:", seed=context.hidden_seed(index), size="small", edge_cases=True)
+        conn = build_store(
+            ":memory:", seed=context.hidden_seed(index), size="small", edge_cases=True
+        )
         plant(conn)
         databases.append(Database(f"hidden database {number}", guarded(conn), hidden=True))
     return tuple(databases)

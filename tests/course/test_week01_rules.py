@@ -83,3 +83,28 @@ def test_hints_get_more_specific_and_stop_at_the_last(capsys):
     first, last = capsys.readouterr().out.strip().splitlines()
     assert first.startswith("Hint 1/3") and "hint(2)" in first
     assert last.startswith("Hint 3/3") and "hint(" not in last.split(":", 1)[1]
+
+
+def test_the_rounding_tie_of_revenue_by_category_exists_only_after_rounding():
+    """Sorting before rounding must give another order than sorting the rounded revenue."""
+    case = next(c for c in week01.revenue_by_category.hidden() if "once rounded" in c.label)
+    items, products = case.args
+    lines = items.merge(products[["product_id", "category"]], on="product_id")
+    exact = (lines["quantity"] * lines["unit_price"]).groupby(lines["category"]).sum()
+    rounded = exact.round(2)
+    tied = rounded[rounded.duplicated(keep=False)]
+    assert len(tied) == 2 and exact[tied.index].nunique() == 2
+    by_exact = exact[tied.index].sort_values(ascending=False).index.tolist()
+    assert by_exact != sorted(tied.index)  # the exact order is not the names' order
+
+
+def test_a_small_category_lets_an_unsold_product_reach_the_top_3():
+    """Some category of each hidden database has fewer than three sold products and one that
+    never sold, so a LEFT JOIN from products would list it."""
+    query = """
+        SELECT p.category, COUNT(DISTINCT oi.product_id) AS sold, COUNT(DISTINCT p.product_id) AS n
+        FROM products AS p LEFT JOIN order_items AS oi ON oi.product_id = p.product_id
+        GROUP BY p.category HAVING sold < 3 AND n > sold
+    """
+    for database in week01.top_products_by_category.hidden_databases():
+        assert database.conn.execute(query).fetchall(), database.label

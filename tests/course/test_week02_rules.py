@@ -170,3 +170,23 @@ def test_hints_get_more_specific_and_stop_at_the_last(capsys):
     first, last = capsys.readouterr().out.strip().splitlines()
     assert first.startswith("Hint 1/3") and "hint(2)" in first
     assert last.startswith("Hint 3/3")
+
+
+@pytest.mark.parametrize(("heads", "flips", "alpha"), week02._DECISIONS_AT_ALPHA)
+def test_the_decision_at_alpha_has_a_p_value_exactly_alpha_for_every_exact_method(
+    heads, flips, alpha
+):
+    """The boundary case is fair only if correct methods agree to the last bit."""
+
+    def by_comb(k):
+        return math.comb(flips, k) * 0.5**k * 0.5 ** (flips - k)
+
+    def by_lgamma(k):
+        log_ways = math.lgamma(flips + 1) - math.lgamma(k + 1) - math.lgamma(flips - k + 1)
+        return math.exp(log_ways + k * math.log(0.5) + (flips - k) * math.log1p(-0.5))
+
+    for pmf in (by_comb, by_lgamma):
+        observed = pmf(heads)
+        total = sum(pmf(k) for k in range(flips + 1) if pmf(k) <= observed * (1 + 1e-7))
+        assert total == alpha
+    assert week02._reference_decision(heads, flips, alpha) is True

@@ -141,11 +141,26 @@ def test_growth_databases_move_the_quarters_and_keep_ties_at_tenth():
     latest = [
         db.conn.execute("SELECT MAX(ordered_at) FROM orders").fetchone()[0] for db in databases
     ]
-    assert latest[0].startswith("2021-08") and latest[1].startswith("2021-02")
+    assert latest[0].startswith("2021-10") and latest[1].startswith("2021-02")
+    # in the first, the latest order is pending: the latest completed one is a quarter earlier
+    completed = (
+        databases[0]
+        .conn.execute("SELECT MAX(ordered_at) FROM orders WHERE status = 'completed'")
+        .fetchone()[0]
+    )
+    assert completed < "2021-10-01"
     for db in databases:
         result = pd.read_sql_query(week03._TOP_GROWTH, db.conn)
         assert len(result) == 11  # ties at 4th and at 10th
-        assert result["growth"].iloc[9] == result["growth"].iloc[10]
+        assert result["growth"].iloc[9] == result["growth"].iloc[10]  # rounded: a tie
+        unrounded = pd.read_sql_query(
+            week03._TOP_GROWTH.replace(
+                "ROUND(last_revenue - previous_revenue, 2) AS growth",
+                "last_revenue - previous_revenue AS growth",
+            ),
+            db.conn,
+        )
+        assert unrounded["growth"].iloc[9] != unrounded["growth"].iloc[10]  # unrounded: no tie
         assert result["growth"].iloc[3] == result["growth"].iloc[4]
         backwards = db.conn.execute(
             "SELECT COUNT(*) FROM (SELECT ordered_at, LAG(ordered_at) OVER (ORDER BY order_id) "

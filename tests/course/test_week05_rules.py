@@ -149,3 +149,48 @@ def test_peeking_cases_have_no_p_value_on_the_threshold():
         z = np.abs(counts[..., 1] - counts[..., 0]) / n / se
         p = 2 * norm.sf(z[ok])
         assert np.min(np.abs(p - alpha)) > 1e-9, case.args
+
+
+def test_each_critical_value_mistake_names_only_the_direction_the_answer_took():
+    """Using one-sided z for a two-sided test and ignoring two_sided=False are two mistakes:
+    each message must fire on its own direction only."""
+    context.provide(hidden_seeds=COURSE.hidden_seeds, store=COURSE.store_path)
+    one_sided, two_sided = (
+        next(m for m in KEY.ab_sample_size.mistakes if m.message.startswith(start))
+        for start in ("looks like a one-sided", "looks like a two-sided")
+    )
+    cases = [*KEY.ab_sample_size.cases(hidden=False), *KEY._size_hidden()]
+    seen = set()
+    for case in (c for c in cases if c.raises is None):
+        p1, mde, alpha, power, asked = (*case.args, *(0.05, 0.8, True)[len(case.args) - 2 :])
+        flipped = KEY._sample_size(p1, mde, alpha, power, not asked)
+        assert one_sided.matches(case.args, flipped) is asked, case.args
+        assert two_sided.matches(case.args, flipped) is not asked, case.args
+        seen.add(asked)
+    assert seen == {True, False}
+
+
+def test_boundary_cases_sit_on_their_boundaries():
+    context.provide(hidden_seeds=COURSE.hidden_seeds, store=COURSE.store_path)
+    size = {c.label: c.args for c in KEY._size_hidden()}
+    p1, mde = size["a treatment rate of exactly 1"]
+    assert p1 * (1 + mde) == 1.0
+    srm = {c.label: c.args for c in KEY._srm_hidden()}
+    off = abs(sum(srm["shares that miss 1 by more than 1e-9"][1]) - 1)
+    within = abs(sum(srm["shares that add up to 1 within 1e-9"][1]) - 1)
+    assert 1e-9 < off < 1e-6 and 0 < within <= 1e-9
+    # an exact comparison with 1 must trip over a sum that is 1 only up to rounding
+    assert any(sum(args[1]) != 1 and len(args[0]) == len(args[1]) for args in srm.values())
+
+
+def test_revenue_error_cases_are_not_caught_by_a_logarithm_by_accident():
+    """math.log raises ValueError on a non-positive revenue: some error cases must not need it."""
+    context.provide(hidden_seeds=COURSE.hidden_seeds, store=COURSE.store_path)
+    cases = {c.label: c.args for c in KEY._revenue_hidden() if c.raises}
+    before, after = cases["a negative revenue that did not change"]
+    bad = before["revenue"] <= 0
+    assert bad.any() and (after.loc[bad, "revenue"].to_numpy() == before.loc[bad, "revenue"]).all()
+    for label in ("negative visitors in both periods", "negative orders in both periods"):
+        before, after = cases[label]
+        column = label.split()[1]
+        assert ((before[column] < 0) == (after[column] < 0)).all() and (before[column] < 0).any()

@@ -117,3 +117,43 @@ def test_every_issue_fail_case_is_in_the_bank():
     }
     for cell, names in named.items():
         assert set(names) <= set(BANK[cell]), cell
+
+
+def _markdown(notebook: str) -> str:
+    path = ASSIGNMENT.folder / notebook
+    return " ".join(
+        "\n".join(c.source for c in notebooks.read(path).cells if c.cell_type == "markdown").split()
+    )
+
+
+def test_the_prompt_lists_exactly_the_comparison_words_and_the_near_duplicate_limit():
+    prompt = _markdown("star_story_bank.ipynb")
+    listed = prompt.split("these words (whole words, ignoring case and punctuation):")[1]
+    listed = listed.split("; or one sentence")[0]
+    assert [w.strip() for w in listed.split(",")] == week07.COMPARISON_WORDS
+    assert (
+        f"share {round(week07.NEAR_DUPLICATE_SHARE * 100)}% or more of their word pairs" in prompt
+    )
+
+
+def test_the_prompt_states_each_bullet_topic_and_the_question_spread():
+    prompt = _markdown("questions_and_resume.ipynb")
+    for number, topic in enumerate(week07.BULLET_TOPICS, start=1):
+        assert f"bullet {number} mentions {topic['expected']}" in prompt or (
+            f"bullet {number} {topic['expected']}" in prompt
+        ), topic
+    limit = week07.MAX_QUESTIONS_PER_PRINCIPLE
+    assert f"No principle may be listed for more than {limit} of the 8 questions" in prompt
+
+
+def test_genuinely_different_stories_are_far_below_the_near_duplicate_limit():
+    """Every pair of distinct stories in the passing banks shares under half the limit."""
+    stories = {}
+    for name in ("pass_twenty_stories_mixed", "pass_second_candidate_lenient_spelling"):
+        for story in value_of("story_bank", name, "STORIES"):
+            stories[story["title"]] = story
+    parts = week07.STAR_PARTS
+    texts = [" ".join(s[p] for p in parts) for s in stories.values()]
+    assert len(texts) >= 30
+    worst = max(text.similarity(a, b) for i, a in enumerate(texts) for b in texts[i + 1 :])
+    assert worst < week07.NEAR_DUPLICATE_SHARE / 2, worst
