@@ -110,10 +110,11 @@ class ConfinedKernelManager(AsyncKernelManager):
         await super()._async_kill_kernel(restart)
 
 
-def _died(message: str) -> NotebookNode:
-    return NotebookNode(
-        output_type="error", ename="DeadKernelError", evalue=message, traceback=[message]
-    )
+OVERDUE = "NotebookDeadline"  # the ename of a cell stopped by the notebook's time limit
+
+
+def _died(message: str, ename: str = "DeadKernelError") -> NotebookNode:
+    return NotebookNode(output_type="error", ename=ename, evalue=message, traceback=[message])
 
 
 class KernelWedged(DeadKernelError):
@@ -159,7 +160,9 @@ class ConfinedExecute(Execute):
         return "immediate"  # a grading kernel holds nothing worth waiting for a polite exit
 
     def preprocess(self, nb, resources=None, km=None):
-        self._deadline = time.monotonic() + self._notebook_seconds(resources or {})
+        self._seconds = self._notebook_seconds(resources or {})
+        self._deadline = time.monotonic() + self._seconds
+        self._overdue = False
         self._output_bytes = 0
         self._truncated: set[int] = set()
         self._dead = False
@@ -194,8 +197,21 @@ class ConfinedExecute(Execute):
         if cell.cell_type == "code" and self._dead:
             cell.outputs = [_died("an earlier cell stopped the kernel; this cell did not run")]
             return cell, resources
+        if cell.cell_type == "code" and (self._overdue or time.monotonic() >= self._deadline):
+            self._overdue = True
+            cell.outputs = [_died(f"{self._deadline_passed()}; this cell did not run", OVERDUE)]
+            return cell, resources
         try:
-            return super().preprocess_cell(cell, resources, index)
+            cell, resources = super().preprocess_cell(cell, resources, index)
+            if cell.cell_type == "code" and time.monotonic() >= self._deadline:
+                # stopped by what was left of the notebook's time, not by its own limit
+                self._overdue = True
+                # nbgrader's "no reply before timeout" would blame the cell's own limit
+                cell.outputs = [o for o in cell.outputs if o.get("ename") != "CellTimeoutError"]
+                cell.outputs.append(
+                    _died(f"{self._deadline_passed()} while this cell ran", OVERDUE)
+                )
+            return cell, resources
         except KernelWedged as wedged:
             self._dead = True
             cell.outputs = [
@@ -210,6 +226,9 @@ class ConfinedExecute(Execute):
             self._dead = True
             cell.outputs = [_died("the kernel stopped answering while running this cell")]
             return cell, resources
+
+    def _deadline_passed(self) -> str:
+        return f"the notebook used up its {self._seconds:.0f} s for all its cells"
 
     def process_message(self, msg, cell, cell_index):
         self._acknowledged = msg.get("parent_header", {}).get("msg_id")

@@ -83,6 +83,7 @@ class Worker:
         warm: bool = False,
     ):
         self.deadline = time.monotonic() + timeout
+        self.timeout = timeout
         self.step_timeout = step_timeout
         self.gone: str | None = None
         module = [sys.executable, "-m", "autograder.grading.worker"]
@@ -124,8 +125,12 @@ class Worker:
         line = self._read_line(limit)
         if line is None:
             self.process.send_signal(signal.SIGINT)
-            over = "for all its checks" if limit >= budget else "for one step"
-            message = f"the notebook's code ran out of time ({limit:.0f} s {over})"
+            over = (
+                f"{self.timeout:.0f} s for all its checks"
+                if limit >= budget
+                else f"{limit:.0f} s for one step"
+            )
+            message = f"the notebook's code ran out of time ({over})"
             if limit >= budget or self._read_line(3) is None:
                 raise self._end(message)
             raise WorkerGone(message)  # interrupted in time: only this request fails

@@ -5,9 +5,13 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import nbformat
 import pytest
 
+from autograder.grading.confine import Limits
 from autograder.grading.deadline import CACHE, notebook_deadline, solution_seconds
+from autograder.grading.kernel import OVERDUE, ConfinedExecute
+from autograder.grading.remote import Worker, WorkerGone
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = "python_fundamentals.ipynb"
@@ -66,3 +70,39 @@ def test_no_source_means_no_measurement(course):
     clock = Clock()
     assert solution_seconds(course, "week01", "sql_fundamentals.ipynb", clock) is None
     assert clock.ran == []
+
+
+# ------------------------------------------------------- the deadline, as the grader applies it
+
+# Each cell stays under its own limit of 60 s; the third would take the notebook far past its
+# 12 s. (Start-up counts against the notebook, so the short cells leave room for a slow one.)
+CELLS = ["import time", "time.sleep(1)", "time.sleep(40)", "print('never')"]
+
+
+@pytest.mark.pipeline
+def test_cells_each_in_time_but_together_over_the_deadline_stop_the_kernel(tmp_path):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in CELLS])
+    ConfinedExecute(timeout=60, notebook_timeout=12).preprocess(
+        nb, {"metadata": {"path": str(tmp_path)}}
+    )
+    errors = [[o for o in c.outputs if o.output_type == "error"] for c in nb.cells]
+    assert errors[0] == [] and errors[1] == [], errors
+    interrupted, skipped = errors[2], errors[3]
+    assert [e.ename for e in interrupted] == ["KeyboardInterrupt", OVERDUE], errors
+    assert "used up its 12 s for all its cells while this cell ran" in interrupted[-1].evalue
+    assert [e.ename for e in skipped] == [OVERDUE] and "did not run" in skipped[0].evalue
+    assert not nb.cells[3].outputs[:-1], "the last cell must not have run"
+
+
+@pytest.mark.pipeline
+@pytest.mark.parametrize("warm", [False, True], ids=["cold", "warm"])
+def test_cells_each_in_time_but_together_over_the_deadline_stop_the_worker(tmp_path, warm):
+    with Worker(
+        cwd=tmp_path, roots=[tmp_path], limits=Limits(), timeout=12, step_timeout=60, warm=warm
+    ) as worker:
+        for source in CELLS[:2]:
+            assert worker.request("run", cells=[source]) == {"errors": []}
+        with pytest.raises(WorkerGone, match=r"ran out of time \(12 s for all its checks\)"):
+            worker.request("run", cells=[CELLS[2]])
+        with pytest.raises(WorkerGone, match="12 s for all its checks"):
+            worker.request("describe", name="time")  # and every later request fails

@@ -8,17 +8,35 @@ probe that could not see the changes would fail it.
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import nbformat
 import pytest
 from traitlets.config import Config
 
+from autograder import notebooks
+from autograder.course import CONFIG_FILE
 from autograder.grading.codec import decode
 from autograder.grading.confine import Limits
 from autograder.grading.kernel import ConfinedExecute
 from autograder.grading.remote import Worker
 from autograder.grading.template import template
+from autograder.grading.verdicts import TrustedVerdicts
+from tests.grading.isolation import require_isolation
 
 pytestmark = pytest.mark.pipeline
+ROOT = Path(__file__).resolve().parents[2]
+LEFT_BEHIND = Path("/tmp/left_behind")
+
+
+@pytest.fixture(autouse=True)
+def isolated():
+    """A fresh /tmp per learner needs private mounts; nothing is left behind either way."""
+    require_isolation()
+    yield
+    LEFT_BEHIND.unlink(missing_ok=True)
+
 
 MUTATE = """
 import sys, builtins, os, numpy, pandas
@@ -94,3 +112,28 @@ def test_the_next_verdict_worker_sees_nothing_the_last_one_changed(tmp_path):
     seen, parent = in_worker([PROBE], tmp_path / "second")
     assert seen == CLEAN, seen
     assert parent == template().process.pid, "both were forked from the same template"
+
+
+@pytest.mark.parametrize("warm", [True, False], ids=["warm", "cold"])
+def test_trusted_verdicts_fork_their_worker_from_the_template_when_warm(tmp_path, warm):
+    """The switch in the config reaches the worker: its parent is the template (or not)."""
+    course = tmp_path / "course"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "course99", course)
+    shutil.copy2(ROOT / CONFIG_FILE, course / CONFIG_FILE)
+    nb = notebooks.read(course / "source" / "week99" / "doubling.ipynb")
+    nb.cells.insert(
+        2,
+        nbformat.v4.new_code_cell(
+            "import os\nwith open('parent.txt', 'w') as f:\n    f.write(str(os.getppid()))"
+        ),
+    )
+    work = course / "autograded" / "ada" / "week99"
+    work.mkdir(parents=True)
+    config = Config()
+    config.TrustedVerdicts.warm = warm
+    config.TrustedVerdicts.course_root = str(course)
+    TrustedVerdicts(config=config).preprocess(nb, {"metadata": {"path": str(work)}})
+    verdicts = [c.outputs for c in nb.cells if notebooks.is_test_cell(c)]
+    assert all(out and out[0].output_type == "stream" for out in verdicts), verdicts
+    parent = int((work / "parent.txt").read_text())
+    assert (parent == template().process.pid) is warm
