@@ -17,7 +17,7 @@ from typing import Any
 
 from autograder.exercises.answer import FunctionAnswer
 from autograder.exercises.function import Case, FunctionExercise, args_key, call_text
-from autograder.judges.values import describe_difference
+from autograder.judges.values import article, describe_difference
 
 OPERATIONS = {
     "comparisons": "comparison(s) (<, <=, >, >=)",
@@ -84,7 +84,10 @@ class OperationBudgetExercise(FunctionExercise):
             )
         expected = self.expected(case)
         if summary["type"] != type(expected).__name__ or summary["values"] is None:
-            return f"{self.name} returned a {summary['type']} {where}; expected a {type(expected).__name__}"
+            return (
+                f"{self.name} returned {article(summary['type'])} {where}; "
+                f"expected {article(type(expected).__name__)}"
+            )
         if not self.elements_returned and any(tag is not None for tag in summary["tags"]):
             return (
                 f"{self.name} returned elements of its input {where}; it should return their "

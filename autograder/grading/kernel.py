@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import time
 from pathlib import Path
 from queue import Empty
@@ -280,7 +281,8 @@ class ConfinedExecute(Execute):
                     return f"no heartbeat for {self.stall_timeout:.0f} s"
 
     def _get_timeout(self, cell):
-        left = max(1, int(self._deadline - time.monotonic()))
+        # rounded up: a time-out that ends before the deadline would be blamed on the cell
+        left = max(1, math.ceil(self._deadline - time.monotonic()))
         per_cell = super()._get_timeout(cell)
         return left if per_cell is None else min(per_cell, left)
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from autograder.judges.values import describe_difference, type_name
+from autograder.judges.values import article, describe_difference, type_name
 
 NUMERIC_WARNINGS = ("overflow", "invalid value", "divide by zero")
 
@@ -36,7 +36,7 @@ def describe_close(
     item by item; everything else as :func:`describe_difference` does.
     """
     if type(result) is not type(expected):
-        return f"returned a {type_name(result)}; expected a {type_name(expected)}"
+        return f"returned {article(type_name(result))}; expected {article(type_name(expected))}"
     if isinstance(expected, float):
         return None if close(result, expected, atol=atol, rtol=rtol) else "returned the wrong value"
     if isinstance(expected, tuple | list):

@@ -3,7 +3,9 @@
 Each attack starts from the model solutions (13 auto-graded points) and either rewrites an
 answer, adds a cell, or damages the notebook file. ``expected`` gives the auto-graded score of
 each exercise the attack must end with (exercises not named keep full marks); ``failure``
-means the notebook must be reported as unusable (and score nothing) with a reason.
+means the notebook must be reported as unusable (and score nothing) with a reason; ``shows``
+is a pattern the graded notebook's outputs must match: the refusal itself, so an attack that
+scores nothing for another reason (a typo in the attack) does not pass as confined.
 """
 
 from __future__ import annotations
@@ -31,6 +33,17 @@ CORRECT_VARIANCE = (
 )
 # Reached through an imported module: the running kernel's handler for cells, replaced so
 # that every later cell is taken up and finished ("busy", "idle") but never answered.
+CORRECT_STANDARDIZE = (
+    "import numpy as np\n\n"
+    "def standardize_columns(matrix):\n"
+    "    data = np.asarray(matrix, dtype=float)\n"
+    "    spread = data.std(axis=0, ddof=1)\n"
+    "    safe = np.where(spread > 0, spread, 1.0)\n"
+    "    return np.where(spread > 0, (data - data.mean(axis=0)) / safe, 0.0)\n"
+)
+REFUSED_FILE = r"FileNotFoundError|PermissionError|No such file|Permission denied|Read-only"
+# both tries refused, each with the operating system's reason (matched with re.DOTALL)
+TWICE_BLOCKED = rf"blocked: [^\n]*({REFUSED_FILE}).*blocked: [^\n]*({REFUSED_FILE})"
 WEDGE_KERNEL = (
     "import ipykernel.kernelapp\n"
     "kernel = ipykernel.kernelapp.IPKernelApp.instance().kernel\n"
@@ -48,6 +61,7 @@ class Attack:
     raw: Callable[[Path, dict], None] | None = None  # (folder, solution JSON) -> writes files
     expected: dict = field(default_factory=dict)
     failure: bool = False
+    shows: str = ""  # a regular expression the graded notebook's outputs must match
 
 
 def _cells(nb):
@@ -146,7 +160,7 @@ def _strip_metadata(nb):
 
 def _guarded_value(probe: str) -> str:
     """A sample_variance that only answers correctly if ``probe`` (a statement) succeeds."""
-    body = "\n".join("    " + line for line in CORRECT_VARIANCE.splitlines()[1:])
+    body = "\n".join(CORRECT_VARIANCE.splitlines()[1:])  # already indented
     return f"def sample_variance(values):\n    {probe}\n{body}\n"
 
 
@@ -274,16 +288,7 @@ def corpus(network_port: int) -> list[Attack]:
         Attack(
             "sys_exit",
             "sys.exit() at the end of an answer cell",
-            answer(
-                "standardize_columns",
-                "import sys\nimport numpy as np\n\n"
-                "def standardize_columns(matrix):\n"
-                "    data = np.asarray(matrix, dtype=float)\n"
-                "    spread = data.std(axis=0, ddof=1)\n"
-                "    safe = np.where(spread > 0, spread, 1.0)\n"
-                "    return np.where(spread > 0, (data - data.mean(axis=0)) / safe, 0.0)\n\n"
-                "sys.exit(0)\n",
-            ),
+            answer("standardize_columns", CORRECT_STANDARDIZE + "\nimport sys\nsys.exit(0)\n"),
         ),
         Attack(
             "os_exit",
@@ -313,9 +318,15 @@ def corpus(network_port: int) -> list[Attack]:
         ),
         Attack(
             "memory_bomb",
-            "allocates 100 GB in an answer cell",
-            answer("standardize_columns", "hog = bytearray(100 * 1024**3)\n"),
+            "takes 6 GB of address space before defining a correct answer",
+            # 256 MB at a time and never touched (calloc), so only the grader's memory limit
+            # stops it: without the limit it would succeed and the answer would score
+            answer(
+                "standardize_columns",
+                "hog = [bytes(256 * 1024**2) for _ in range(24)]\n\n" + CORRECT_STANDARDIZE,
+            ),
             expected={"standardize_columns": 0},
+            shows="MemoryError",
         ),
         Attack(
             "huge_output",
@@ -330,6 +341,7 @@ def corpus(network_port: int) -> list[Attack]:
                 _guarded_value(f"open('{COURSE}/source/week01/{NOTEBOOK}').read()"),
             ),
             expected={"sample_variance": 0},
+            shows=REFUSED_FILE,
         ),
         Attack(
             "read_hidden_checks",
@@ -352,6 +364,7 @@ def corpus(network_port: int) -> list[Attack]:
                 _guarded_value(f"open('{COURSE}/submitted/honest_full/week01/{NOTEBOOK}').read()"),
             ),
             expected={"sample_variance": 0},
+            shows=REFUSED_FILE,
         ),
         Attack(
             "read_gradebook",
@@ -361,6 +374,7 @@ def corpus(network_port: int) -> list[Attack]:
                 _guarded_value(f"open('{COURSE}/gradebook.db', 'rb').read(16)"),
             ),
             expected={"sample_variance": 0},
+            shows=REFUSED_FILE,
         ),
         Attack(
             "write_gradebook",
@@ -376,18 +390,36 @@ def corpus(network_port: int) -> list[Attack]:
                 then=answer("sample_variance", WRONG_VARIANCE),
             ),
             expected={"sample_variance": 0},
+            shows=r"blocked: .*(unable to open|no such|readonly|read-only|permission)",
         ),
         Attack(
             "write_other_learner",
             "overwrites another learner's submission and autograded notebook",
             added_cell(
-                "import glob\n"
-                f"for path in glob.glob('{COURSE}/*/honest_*/week01/*.ipynb'):\n"
+                "for folder in ('submitted', 'autograded'):\n"
+                f"    path = '{COURSE}/' + folder + '/honest_full/week01/{NOTEBOOK}'\n"
                 "    try:\n"
                 "        open(path, 'w').write('{}')\n"
                 "    except OSError as error:\n"
                 "        print('blocked:', error)\n"
             ),
+            shows=TWICE_BLOCKED,
+        ),
+        Attack(
+            "replace_other_learner",
+            "deletes another learner's autograded and submitted folders and puts its own there",
+            added_cell(
+                "import os, shutil\n"
+                "for folder in ('autograded', 'submitted'):\n"
+                f"    path = '{COURSE}/' + folder + '/honest_full/week01'\n"
+                "    try:\n"
+                "        shutil.rmtree(path)\n"
+                "        os.makedirs(path)\n"
+                f"        open(path + '/{NOTEBOOK}', 'w').write('{{}}')\n"
+                "    except OSError as error:\n"
+                "        print('blocked:', error)\n"
+            ),
+            shows=TWICE_BLOCKED,
         ),
         Attack(
             "network",
@@ -400,6 +432,7 @@ def corpus(network_port: int) -> list[Attack]:
                 ),
             ),
             expected={"sample_variance": 0},
+            shows=r"ConnectionRefusedError|Network is unreachable|PermissionError",
         ),
         Attack(
             "grader_environment",

@@ -8,6 +8,7 @@ grades must be the same in both batches.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import socket
 import threading
@@ -177,9 +178,31 @@ def test_attack_gets_its_expected_score(mixed_batch, attacks, attack_id):
         assert got == {k: float(v) for k, v in expected_scores(attack).items()}, attack.what
 
 
+def graded_outputs(course: Path, learner: str) -> str:
+    """Everything the graded notebook's cells printed or raised, as one text."""
+    graded = course / "autograded" / learner / WEEK / NOTEBOOK
+    return "\n".join(
+        output.get("text", "") + output.get("ename", "") + ": " + output.get("evalue", "")
+        for cell in notebooks.read(graded).cells
+        for output in cell.get("outputs", [])
+    )
+
+
+@pytest.mark.parametrize(
+    "attack_id", [attack.id for attack in corpus(network_port=0) if attack.shows]
+)
+def test_attack_is_refused_in_the_graded_output(mixed_batch, attacks, attack_id):
+    """Scoring nothing is not enough: the grader must have said no, with the reason."""
+    attack = next(a for a in attacks if a.id == attack_id)
+    text = graded_outputs(mixed_batch["course"], f"attack_{attack.id}")
+    assert re.search(attack.shows, text, re.DOTALL), text[-3000:]
+
+
 def test_honest_learners_are_unaffected_by_the_attackers(mixed_batch, honest_alone):
     for learner, alone in honest_alone.items():
         assert scores(mixed_batch["report"], learner) == alone
+        graded = mixed_batch["course"] / "autograded" / learner / WEEK / NOTEBOOK
+        assert len(json.loads(graded.read_text(encoding="utf-8"))["cells"]) > 10, graded
     assert honest_alone["honest_full"]["sample_variance"] == FULL["sample_variance"]
     assert honest_alone["honest_partial"]["sample_variance"] < FULL["sample_variance"]
 
