@@ -109,6 +109,7 @@ def grade(
     resume: bool = True,
     on_graded: Callable[[Progress], None] | None = None,
     scheduler: str | None = None,
+    students: list[str] | None = None,
 ) -> GradeReport:
     """Autograde every submission of the given assignments (all weeks when none are named).
 
@@ -127,6 +128,8 @@ def grade(
     scheduler address (``tcp://HOST:PORT``) or ``local:N`` for N workers on this machine;
     commits and the journal stay here, as with ``workers``.
 
+    ``students`` grades only those learners' submissions (the course server grades one).
+
     Workers are spawned processes, so a script calling this with ``workers`` > 1 or a
     scheduler must guard its entry point with ``if __name__ == "__main__":`` (as for any
     multiprocessing code).
@@ -144,10 +147,11 @@ def grade(
     wanted = check_assignments(course, assignments)
     planned = []
     for assignment in wanted:
-        students = submitted_students(course, assignment)
-        if students and not (course / "release" / assignment).is_dir():
+        found = submitted_students(course, assignment)
+        found = [s for s in found if students is None or s in students]
+        if found and not (course / "release" / assignment).is_dir():
             raise CourseError(f"release/{assignment} is missing: run `autograder release` first")
-        planned += [(student, assignment) for student in students]
+        planned += [(student, assignment) for student in found]
     planned.sort()  # a learner's weeks one after another, so learners finish steadily
     report = GradeReport()
     with batch_lock(course):

@@ -13,6 +13,9 @@ from autograder.cli import (
     normalize,
     release,
     report,
+    serve,
+    submit,
+    token,
 )
 
 app = typer.Typer(
@@ -21,8 +24,10 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-for module in (release, grade, feedback, report, demo, normalize, check, learner_setup):
+for module in (release, grade, feedback, report, demo, normalize, check, learner_setup, submit):
     app.command(name=module.NAME, help=module.command.__doc__)(module.command)
+app.command(name=serve.NAME, help=serve.command.__doc__)(serve.command)
+app.add_typer(token.command, name=token.NAME)
 
 
 if __name__ == "__main__":  # pragma: no cover

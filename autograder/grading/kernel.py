@@ -273,7 +273,10 @@ class ConfinedExecute(Execute):
                     return "it went idle without replying"
             elif self._acknowledged != msg_id and now - started > self.stall_timeout:
                 return f"it did not take up the cell within {self.stall_timeout:.0f} s"
-            if self.kc.hb_channel.is_beating():
+            client = self.kc
+            if client is None:  # the notebook ended (cleaned up) while this watch still ran
+                return "the kernel client was closed"
+            if client.hb_channel.is_beating():
                 silent_since = None
             else:
                 silent_since = silent_since or now

@@ -1,0 +1,323 @@
+"""The grading loop: queued submissions graded in order by the course's own grader.
+
+A submission is graded exactly as ``autograder grade`` grades a learner: its notebooks are
+staged into ``submitted/<learner>/<assignment>/`` (notebooks it does not include are kept
+from the learner's earlier hand-in, and nbgrader's ``timestamp.txt`` is the time it was
+received), then :func:`autograder.api.grade.grade` grades that learner alone — intake,
+confined warm-started kernel, trusted verdicts, gradebook commit. The result is read from the
+gradebook and the autograded notebook, and the course's leak-free feedback is generated into
+``serve/feedback/<id>/``. With ``keep="best"`` an attempt scoring below the learner's best is
+replaced again by the best one (staged from ``serve/attempts/<best id>/`` and graded again),
+so ``submitted/`` and the gradebook always hold the attempt that counts.
+
+Grading runs in one long-lived spawned process (nbgrader imported once, kernels forked from
+the warm template), driven by one thread of the server, so the IOLoop never waits on it.
+Up to ``workers`` queued submissions of one assignment from different learners are graded
+in one batch with that many grading processes.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import shutil
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+from autograder.server.store import Store, parse_time, serve_directory
+
+log = logging.getLogger("autograder.serve")
+
+BUSY = "another `autograder grade` is running"
+BUSY_PAUSE = 2.0  # seconds before trying again when an instructor's batch holds the course
+CRASHES = 2  # a batch whose grading process died this often fails instead of looping
+TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f %Z"  # nbgrader's timestamp.txt
+
+
+def inbox(course: Path, submission: str) -> Path:
+    return serve_directory(course) / "inbox" / submission
+
+
+def attempt_folder(course: Path, submission: str) -> Path:
+    return serve_directory(course) / "attempts" / submission
+
+
+def feedback_folder(course: Path, submission: str, learner: str, assignment: str) -> Path:
+    return serve_directory(course) / "feedback" / submission / learner / assignment
+
+
+# --------------------------------------------------------------- in the grading process
+
+
+def _stage(course: Path, job: dict) -> None:
+    """The submission into submitted/ (and a copy kept as this attempt's hand-in)."""
+    target = course / "submitted" / job["learner"] / job["assignment"]
+    kept = {}
+    if target.is_dir():
+        kept = {p.name: p.read_bytes() for p in target.glob("*.ipynb") if p.is_file()}
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    for name, data in kept.items():
+        (target / name).write_bytes(data)
+    for path in sorted(inbox(course, job["id"]).glob("*.ipynb")):
+        shutil.copy2(path, target / path.name)
+    received = parse_time(job["received_at"])
+    (target / "timestamp.txt").write_text(received.strftime(TIMESTAMP_FORMAT), encoding="utf-8")
+    copy = attempt_folder(course, job["id"])
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(target, copy)
+
+
+def _restore(course: Path, learner: str, assignment: str, submission: str) -> None:
+    target = course / "submitted" / learner / assignment
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(attempt_folder(course, submission), target)
+
+
+def _feedback(course: Path, job: dict) -> None:
+    """The course's leak-free feedback for this attempt, beside the instructor's feedback/."""
+    from autograder.course import nbgrader_api
+
+    folder = feedback_folder(course, job["id"], job["learner"], job["assignment"])
+    shutil.rmtree(folder.parents[1], ignore_errors=True)
+    step = str(folder.parents[1].relative_to(course))
+    api = nbgrader_api(course, **{"CourseDirectory.feedback_directory": step})
+    api.generate_feedback(job["assignment"], job["learner"])
+
+
+def grade_batch(
+    root: str, assignment: str, jobs: list[dict], keep: str, scheduler: str | None, workers: int
+) -> dict:
+    """Grade ``jobs`` (one per learner) of ``assignment``; outcomes by submission id.
+
+    ``{"busy": True}`` when an instructor's ``autograder grade`` holds the course: nothing
+    was changed and the batch is to be tried again.
+    """
+    from autograder.api.batch import batch_lock
+    from autograder.api.grade import grade
+    from autograder.course import CourseError
+    from autograder.server import results
+
+    course = Path(root)
+    learners = [job["learner"] for job in jobs]
+    try:
+        with batch_lock(course):
+            for job in jobs:
+                _stage(course, job)
+        started = time.time()
+        report = grade(
+            root=course,
+            assignments=[assignment],
+            students=learners,
+            scheduler=scheduler,
+            workers=workers,
+        )
+    except CourseError as error:
+        if BUSY in str(error):
+            return {"busy": True}
+        return {job["id"]: {"status": "failed", "error": str(error)} for job in jobs}
+    outcomes, restore = {}, []
+    for job in jobs:
+        learner = job["learner"]
+        failures = [why for who, _, why in report.failures if who == learner]
+        graded = course / "autograded" / learner / assignment
+        fresh = [
+            name
+            for name in job["notebooks"]
+            if (graded / name).is_file() and (graded / name).stat().st_mtime >= started - 1
+        ]
+        resumed = (learner, assignment) in report.resumed
+        if not fresh and not resumed:
+            why = "; ".join(failures) or "the grader could not grade this submission"
+            outcomes[job["id"]] = {"status": "failed", "error": why}
+            continue
+        total = results.total(report.rows, learner, assignment)
+        counted = not (keep == "best" and job.get("best") and job["best"]["total"] > total)
+        outcomes[job["id"]] = {
+            "status": "graded",
+            "error": "; ".join(failures) or None,
+            "result": results.result(course, learner, assignment, job["notebooks"], report.rows),
+            "total": total,
+            "counted": counted,
+        }
+        try:
+            _feedback(course, job)
+        except Exception as error:  # feedback is a courtesy; the verdicts stand without it
+            log.warning("feedback for %s failed: %s", job["id"], error)
+        if not counted:
+            restore.append(job)
+    if restore:
+        # the best attempt goes back into submitted/ and the gradebook (grading is deterministic)
+        with batch_lock(course):
+            for job in restore:
+                _restore(course, job["learner"], assignment, job["best"]["id"])
+        grade(
+            root=course,
+            assignments=[assignment],
+            students=[job["learner"] for job in restore],
+            scheduler=scheduler,
+            workers=workers,
+        )
+    return outcomes
+
+
+def _warm_up() -> None:
+    """Import the grading stack once, before the first submission waits for it."""
+    import nbgrader.apps  # noqa: F401
+
+    import autograder.api.grade  # noqa: F401
+
+
+# --------------------------------------------------------------- in the server process
+
+
+class Grader:
+    """One thread feeding the grading process, first received first graded."""
+
+    def __init__(
+        self,
+        course: Path,
+        store: Store,
+        *,
+        keep: str = "latest",
+        scheduler: str | None = None,
+        workers: int = 1,
+        grace: float = 30.0,
+    ):
+        self.course, self.store = Path(course), store
+        self.keep, self.scheduler, self.workers = keep, scheduler, max(1, workers)
+        self.grace = grace
+        self.wake = threading.Event()
+        self.stopping = threading.Event()
+        self.crashes: dict[str, int] = {}
+        self.executor = self._executor()
+        self.thread = threading.Thread(target=self._run, name="grader", daemon=True)
+
+    def _executor(self) -> ProcessPoolExecutor:
+        executor = ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_warm_up,
+        )
+        return executor
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def notify(self) -> None:
+        self.wake.set()
+
+    def stop(self) -> None:
+        """Stop taking submissions; the one being graded may finish within ``grace`` seconds.
+
+        One still grading after that is left as it is and graded again on the next start.
+        """
+        self.stopping.set()
+        self.wake.set()
+        self.thread.join(self.grace)
+        if self.thread.is_alive():
+            for process in list((self.executor._processes or {}).values()):
+                process.kill()
+            self.thread.join(10)
+        self.executor.shutdown(wait=False, cancel_futures=True)
+
+    def _next_batch(self) -> list:
+        """The oldest unfinished submission and, up to ``workers``, later ones of the same
+        assignment from other learners (a learner's own submissions stay in order)."""
+        waiting = self.store.unfinished()
+        if not waiting:
+            return []
+        head = waiting[0]
+        batch, learners, blocked = [head], {head["learner"]}, set()
+        for row in waiting[1:]:
+            if len(batch) >= self.workers:
+                break
+            if row["assignment"] != head["assignment"] or row["learner"] in learners:
+                blocked.add(row["learner"])
+                continue
+            if row["learner"] not in blocked:
+                batch.append(row)
+                learners.add(row["learner"])
+        return batch
+
+    def _job(self, row) -> dict:
+        import json
+
+        best = None
+        if self.keep == "best":
+            counted = self.store.counted(row["learner"], row["assignment"])
+            if counted is not None and counted["total"] is not None:
+                best = {"id": counted["id"], "total": counted["total"]}
+        return {
+            "id": row["id"],
+            "learner": row["learner"],
+            "assignment": row["assignment"],
+            "notebooks": json.loads(row["notebooks"]),
+            "received_at": row["received_at"],
+            "best": best,
+        }
+
+    def _run(self) -> None:
+        while not self.stopping.is_set():
+            try:
+                batch = self._next_batch()
+                if not batch:
+                    self.wake.wait(1.0)
+                    self.wake.clear()
+                    continue
+                self._grade(batch)
+            except Exception:  # the loop must outlive any one submission
+                log.exception("grading loop error")
+                self.stopping.wait(BUSY_PAUSE)
+
+    def _grade(self, batch: list) -> None:
+        for row in batch:
+            self.store.start_grading(row["id"])
+        jobs = [self._job(row) for row in batch]
+        clock = time.monotonic()
+        try:
+            future = self.executor.submit(
+                grade_batch,
+                str(self.course),
+                batch[0]["assignment"],
+                jobs,
+                self.keep,
+                self.scheduler,
+                self.workers,
+            )
+            outcomes = future.result()
+        except BrokenProcessPool:
+            self.executor = self._executor()
+            if self.stopping.is_set():
+                return  # killed by stop(): graded again on the next start
+            for job in jobs:
+                self.crashes[job["id"]] = self.crashes.get(job["id"], 0) + 1
+                if self.crashes[job["id"]] >= CRASHES:
+                    self._finish(
+                        job, {"status": "failed", "error": "the grader stopped unexpectedly"}
+                    )
+            return
+        if outcomes.get("busy"):
+            self.stopping.wait(BUSY_PAUSE)
+            return
+        for job in jobs:
+            self._finish(job, outcomes[job["id"]])
+        log.info(
+            "graded %d submission(s) of %s in %.1f s",
+            len(jobs),
+            batch[0]["assignment"],
+            time.monotonic() - clock,
+        )
+
+    def _finish(self, job: dict, outcome: dict) -> None:
+        self.store.finish(
+            job["id"],
+            status=outcome["status"],
+            error=outcome.get("error"),
+            result=outcome.get("result"),
+            total=outcome.get("total"),
+            counted=bool(outcome.get("counted")),
+        )
