@@ -39,3 +39,23 @@ def write_learner_config(config_dir: str | Path) -> list[Path]:
         {"ServerApp": {"jpserver_extensions": {n: False for n in INSTRUCTOR_SERVER_EXTENSIONS}}},
     )
     return [page, server]
+
+
+# nbgrader's exchange over HTTP (autograder.exchange): the Assignments tab and the nbgrader
+# commands reach the course server instead of a shared directory
+HTTP_EXCHANGE = {
+    "release_assignment": "autograder.exchange.HttpReleaseAssignment",
+    "fetch_assignment": "autograder.exchange.HttpFetchAssignment",
+    "submit": "autograder.exchange.HttpSubmit",
+    "list": "autograder.exchange.HttpList",
+    "collect": "autograder.exchange.HttpCollect",
+    "release_feedback": "autograder.exchange.HttpReleaseFeedback",
+    "fetch_feedback": "autograder.exchange.HttpFetchFeedback",
+}
+
+
+def write_exchange_config(config_dir: str | Path) -> Path:
+    """Point nbgrader (its ``nbgrader_config.json`` in ``config_dir``) at the HTTP exchange."""
+    path = Path(config_dir) / "nbgrader_config.json"
+    _merge(path, {"ExchangeFactory": HTTP_EXCHANGE})
+    return path

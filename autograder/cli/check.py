@@ -6,13 +6,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from autograder.api.check import FAIL, NOT_ATTEMPTED, PASS, check
+from autograder.api.check import PASS, check
 from autograder.cli.output import console, errors
+from autograder.verdicts import check_rows, exercise_table
 
 NAME = "check"
-STYLE = {PASS: "green", FAIL: "red", NOT_ATTEMPTED: "yellow"}
 
 
 def command(
@@ -21,19 +20,8 @@ def command(
 ) -> None:
     """Run notebooks and report each exercise's visible checks; exit 1 unless all pass."""
     report = check(paths=paths, timeout=timeout)
-    table = Table(title="self-check")
-    for column in ("notebook", "exercise", "result", "what to do"):
-        table.add_column(column, overflow="fold")
-    for r in report.results:
-        style = STYLE.get(r.status, "")
-        table.add_row(
-            r.notebook,
-            r.exercise,
-            f"[{style}]{r.status}[/{style}]" if style else r.status,
-            r.message,
-        )
     if report.results:
-        console.print(table)
+        console.print(exercise_table(check_rows(report.results), title="self-check"))
     for notebook, why in report.errors:
         errors.print(f"[red]could not check[/red] {notebook}: {why}")
     passed = sum(r.status == PASS for r in report.results)

@@ -24,6 +24,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -52,19 +53,27 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    """A JupyterLab server over a learner folder holding released week-1 and week-8 folders."""
+def require_chromium() -> None:
+    """Skip where Chromium is missing, except under CI, where the browser test must run."""
     if not os.path.exists(CHROMIUM):
         missing = "no Chromium found: install it with `apt-get install chromium` (Debian)"
         if os.environ.get("CI"):
             pytest.fail(f"{missing}; under CI the browser test must run")
         pytest.skip(missing)
-    home = tmp_path_factory.mktemp("learner")
-    for week in ("week01", "week08"):  # what nbgrader's fetch gives
+
+
+def learner_home(home: Path) -> Path:
+    """A learner folder holding released week-1 and week-8 folders, as nbgrader's fetch gives."""
+    for week in ("week01", "week08"):
         shutil.copytree(ROOT / "release" / week, home / week)
     shutil.copy2(ROOT / "nbgrader_config.py", home / "nbgrader_config.py")
     write_learner_config(home / ".jupyter")
+    return home
+
+
+@contextmanager
+def running_lab(home: Path, env: dict | None = None):
+    """JupyterLab over ``home`` on a free loopback port (``env`` added to its kernels'); its URL."""
     port = free_port()
     log = (home / "lab.log").open("w")
     server = subprocess.Popen(
@@ -88,7 +97,7 @@ def lab(tmp_path_factory):
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
-        env={**os.environ, "JUPYTER_CONFIG_DIR": str(home / ".jupyter")},
+        env={**os.environ, "JUPYTER_CONFIG_DIR": str(home / ".jupyter"), **(env or {})},
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -103,10 +112,19 @@ def lab(tmp_path_factory):
                         f"JupyterLab did not start:\n{(home / 'lab.log').read_text()}"
                     ) from None
                 time.sleep(0.5)
-        yield url, home
+        yield url
     finally:
         stop(server)
         log.close()
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """A JupyterLab server over a learner folder holding released week-1 and week-8 folders."""
+    require_chromium()
+    home = learner_home(tmp_path_factory.mktemp("learner"))
+    with running_lab(home) as url:
+        yield url, home
 
 
 def stop(server: subprocess.Popen) -> None:
@@ -123,8 +141,9 @@ def stop(server: subprocess.Popen) -> None:
             continue
 
 
-@pytest.fixture
-def page(lab, request):
+@contextmanager
+def browser_page(request):
+    """A Chromium page; a screenshot is saved when the test using it fails."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -136,6 +155,12 @@ def page(lab, request):
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
         browser.close()
+
+
+@pytest.fixture
+def page(lab, request):
+    with browser_page(request) as page:
+        yield page
 
 
 def accept_kernel(page) -> None:
