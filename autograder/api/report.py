@@ -29,6 +29,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from autograder.api import attempts as attempts_module
+from autograder.api.attempts import Attempt, AttemptSummary
 from autograder.api.gradebook import GRADE_COLUMNS, gradebook_rows
 from autograder.course import Course, check_assignments
 
@@ -72,6 +74,8 @@ class CohortReport:
     html_path: Path
     weeks: list[WeekStats]
     items: list[ItemStats]
+    attempts_path: Path | None = None  # attempts.csv, when attempts were given
+    attempts: list[AttemptSummary] = field(default_factory=list)
 
     def flagged(self) -> list[ItemStats]:
         return [item for item in self.items if item.flags]
@@ -280,7 +284,9 @@ def _pct(value: float) -> str:
     return f"{100 * value:.0f}%"
 
 
-def render(weeks: list[WeekStats], items: list[ItemStats]) -> str:
+def render(
+    weeks: list[WeekStats], items: list[ItemStats], attempts: list[AttemptSummary] = ()
+) -> str:
     esc = html.escape
     parts = [
         "<!doctype html><html><head><meta charset='utf-8'>",
@@ -336,6 +342,8 @@ def render(weeks: list[WeekStats], items: list[ItemStats]) -> str:
                 f"<td class='flag'>{esc(flags)}</td></tr>"
             )
         parts.append("</table>")
+    if attempts:
+        parts.append(attempts_module.render(list(attempts)))
     parts.append("</body></html>")
     return "\n".join(parts)
 
@@ -346,8 +354,13 @@ def report(
     assignments: list[str] | None = None,
     out_dir: str | Path | None = None,
     db_url: str | None = None,
+    attempts: list[Attempt] | None = None,
 ) -> CohortReport:
-    """Write ``grades.csv`` and ``report.html`` (default: into ``<course>/reports/``)."""
+    """Write ``grades.csv`` and ``report.html`` (default: into ``<course>/reports/``).
+
+    With ``attempts`` (the course server's, :func:`autograder.server.attempts.read_attempts`)
+    also ``attempts.csv``, one row per learner and assignment, and an *Attempts* section.
+    """
     course = Course.load(root).root
     wanted = check_assignments(course, assignments)
     rows = gradebook_rows(course, wanted, db_url=db_url)
@@ -359,5 +372,10 @@ def report(
         writer.writeheader()
         writer.writerows(rows)
     weeks, items = analyse(rows)
-    html_path.write_text(render(weeks, items), encoding="utf-8")
-    return CohortReport(csv_path, html_path, weeks, items)
+    summaries, attempts_path = [], None
+    if attempts is not None:
+        summaries = attempts_module.summarise(attempts, wanted)
+        attempts_path = folder / "attempts.csv"
+        attempts_module.write_csv(summaries, attempts_path)
+    html_path.write_text(render(weeks, items, summaries), encoding="utf-8")
+    return CohortReport(csv_path, html_path, weeks, items, attempts_path, summaries)

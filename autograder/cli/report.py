@@ -9,6 +9,8 @@ import typer
 
 from autograder.api.report import report
 from autograder.cli.output import console, course_errors
+from autograder.course import Course
+from autograder.server.attempts import database, read_attempts
 
 NAME = "report"
 
@@ -24,9 +26,20 @@ def command(
         str, typer.Option("--db-url", help="gradebook to read (default: the course's)")
     ] = None,
 ) -> None:
-    """Write grades.csv and report.html: score distributions and per-exercise item analysis."""
+    """Write grades.csv and report.html: score distributions and per-exercise item analysis.
+
+    When the course has been served, also attempts.csv: each learner's graded attempts.
+    """
     with course_errors():
-        result = report(root=root, assignments=assignments or None, out_dir=out, db_url=db_url)
+        course = Course.load(root).root
+        served = database(course).is_file()
+        result = report(
+            root=course,
+            assignments=assignments or None,
+            out_dir=out,
+            db_url=db_url,
+            attempts=read_attempts(course) if served else None,
+        )
     for week in result.weeks:
         console.print(
             f"{week.assignment}: {len(week.totals)} learners, "
@@ -42,4 +55,9 @@ def command(
             f"{item.awaiting_manual} of {item.learners} submission(s) not graded by hand yet"
         )
     console.print(f"grades written to {result.csv_path}")
+    if result.attempts_path:
+        console.print(
+            f"attempts of {len({a.learner for a in result.attempts})} learner(s) written to "
+            f"{result.attempts_path}"
+        )
     console.print(f"report written to {result.html_path}")
