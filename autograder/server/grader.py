@@ -165,10 +165,22 @@ def grade_batch(
 
 
 def _warm_up() -> None:
-    """Import the grading stack once, before the first submission waits for it."""
+    """Import the grading stack and start the warm template once, at the server's start,
+    so the first submission does not wait for them (later ones reuse both)."""
     import nbgrader.apps  # noqa: F401
 
     import autograder.api.grade  # noqa: F401
+    from autograder.grading.template import template
+
+    try:
+        template()
+    except Exception as error:  # a cold start still works; say why warm ones will not
+        log.warning("the warm template did not start: %s", error)
+
+
+def _ready() -> bool:
+    """A task that only makes the executor start its process (and run ``_warm_up``)."""
+    return True
 
 
 # --------------------------------------------------------------- in the server process
@@ -205,6 +217,7 @@ class Grader:
         return executor
 
     def start(self) -> None:
+        self.executor.submit(_ready)  # the grading process starts warming up now
         self.thread.start()
 
     def notify(self) -> None:
@@ -291,6 +304,7 @@ class Grader:
             outcomes = future.result()
         except BrokenProcessPool:
             self.executor = self._executor()
+            self.executor.submit(_ready)
             if self.stopping.is_set():
                 return  # killed by stop(): graded again on the next start
             for job in jobs:
