@@ -261,14 +261,21 @@ def _reason(error: Exception) -> str:
     return "no connection"
 
 
-def refusal(response) -> ServerRefused:
-    """The server's one sentence for an HTTP error, framed for a learner."""
+def server_said(response) -> tuple[str, dict]:
+    """An error response's one sentence (without its full stop) and its JSON body."""
     try:
         body = response.json()
     except ValueError:
         body = {}
-    said = body.get("error") if isinstance(body, dict) else None
-    said = (said or response.reason or "no reason given").rstrip(".")
+    if not isinstance(body, dict):
+        body = {}
+    said = (body.get("error") or response.reason or "no reason given").rstrip(".")
+    return said, body
+
+
+def refusal(response) -> ServerRefused:
+    """The server's one sentence for an HTTP error, framed for a learner."""
+    said, body = server_said(response)
     status = response.status_code
     if status == 401:
         return ServerRefused(f"the server did not accept your token: {said}", status=status)

@@ -117,12 +117,7 @@ class HttpExchange(Exchange):
         return response
 
     def _explain(self, response: requests.Response) -> str:
-        try:
-            body = response.json()
-        except ValueError:
-            body = {}
-        said = body.get("error") if isinstance(body, dict) else None
-        said = (said or response.reason or "no reason given").rstrip(".")
+        said, body = client.server_said(response)
         if response.status_code == 401:
             return f"The course server refused the token: {said}."
         if response.status_code == 429 and "try again" not in said:
