@@ -154,13 +154,20 @@ async def configure_server(spawner):
         "JUPYTER_CONFIG_DIR": str(config_dir),
         "XDG_CONFIG_HOME": str(home / ".config"),
     }
-    env = {**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config")}
     if instructor:
-        # Formgrader stays on; the exchange commands reach the course server too
-        command = [sys.executable, "-c", _INSTRUCTOR_SETUP, str(config_dir)]
-    else:
-        command = [sys.executable, "-m", "autograder", "learner-setup", "--hub"]
-        command += ["--server", course_url, "--config-dir", str(config_dir)]
+        # Formgrader on the course: nbgrader reads the course's own config from any folder,
+        # and its exchange commands reach the course server too
+        from autograder.learner_server import write_exchange_config
+
+        write_exchange_config(config_dir)
+        (config_dir / "nbgrader_config.py").write_text(
+            f"c = get_config()  # noqa: F821\nload_subconfig({str(course / 'nbgrader_config.py')!r})\n",
+            encoding="utf-8",
+        )
+        return
+    command = [sys.executable, "-m", "autograder", "learner-setup", "--hub"]
+    command += ["--server", course_url, "--config-dir", str(config_dir)]
+    env = {**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config")}
     process = await asyncio.create_subprocess_exec(
         *command, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
     )
@@ -168,10 +175,5 @@ async def configure_server(spawner):
     if process.returncode:
         raise RuntimeError(f"{shlex.join(command)} failed: {stderr.decode().strip()}")
 
-
-_INSTRUCTOR_SETUP = (
-    "import sys; from autograder.learner_server import write_exchange_config; "
-    "write_exchange_config(sys.argv[1])"
-)
 
 c.Spawner.pre_spawn_hook = configure_server

@@ -3,11 +3,14 @@
 JupyterHub (pip), the pip configurable-http-proxy, the DummyAuthenticator and the config's
 SimpleLocalProcessSpawner run on free loopback ports in a temporary folder. Users and their
 Hub tokens are made over the Hub's REST API; every request below goes through the Hub's proxy.
-The instructor (the `instructors` group) releases week01. Ann works in her own single-user
+The instructor (the `instructors` group) releases week01 from Formgrader in her own
+single-user server (nbgrader's release through the HTTP exchange, with that server's Hub
+token). Ann works in her own single-user
 server: nbgrader's Assignments-tab endpoints of that server fetch and submit her right answers
 through the HTTP exchange, which uses the server's own $JUPYTERHUB_API_TOKEN. Bob submits a
 wrong answer with his Hub token straight to the course server. Both read hidden-test
-verdicts and feedback; Bob cannot reach Ann's work; the instructor collects and exports.
+verdicts and feedback; Bob cannot reach Ann's work; the instructor grades Ann's written
+answer in Formgrader, collects, releases feedback and exports grades.
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ pytestmark = pytest.mark.pipeline
 
 API = "/services/course/api"
 SQL_NOTEBOOK = "sql_fundamentals.ipynb"
+WRITTEN = "merge_sorted_complexity"  # a written answer of week01's python notebook, 2 points
+FORMGRADER = f"/user/{INSTRUCTOR}/formgrader/api"
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +94,8 @@ def cohort(hub):
         for name, token in out["tokens"].items()
     }
     out["before_release"] = hub.call("GET", f"{API}/assignments", token=bob).json
-    out["release"] = hub.call("POST", f"{API}/assignments/{WEEK}/release", token=teacher)
+    hub.start_server(INSTRUCTOR)
+    out["release"] = hub.call("POST", f"{FORMGRADER}/assignment/{WEEK}/release", token=teacher)
     out["after_release"] = hub.call("GET", f"{API}/assignments", token=bob).json
 
     # Ann, in her JupyterLab: the Assignments tab fetches, she answers, the tab submits
@@ -125,7 +131,17 @@ def cohort(hub):
     tab(hub, "ann", ann, "fetch_feedback")
     out["ann_feedback_files"] = sorted(p.name for p in (home / WEEK / "feedback").glob("*/*"))
 
-    # the instructor: collect, attempts, feedback released, grades exported
+    # the instructor: a written answer graded in Formgrader, collect, attempts, feedback
+    # released, grades exported
+    path = f"{FORMGRADER}/submitted_notebooks/{WEEK}/{NOTEBOOK.removesuffix('.ipynb')}"
+    submitted = hub.call("GET", path, token=teacher).json
+    anns = next(n for n in submitted if n["student"] == "ann")
+    grades = hub.call("GET", f"{FORMGRADER}/grades?submission_id={anns['id']}", token=teacher)
+    written = next(g for g in grades.json if g["name"] == WRITTEN)
+    out["written_before"] = written
+    out["graded_written"] = hub.call(
+        "PUT", f"{FORMGRADER}/grade/{written['id']}", token=teacher, body={"manual_score": 2}
+    )
     out["collect"] = hub.call("GET", f"{API}/assignments/{WEEK}/collect", token=teacher)
     out["attempts"] = hub.call("GET", f"{API}/assignments/{WEEK}/attempts", token=teacher)
     out["release_feedback"] = hub.call(
@@ -160,9 +176,10 @@ def test_the_hub_says_who_is_who(cohort):
         assert cohort["whoami"][learner]["instructor"] is False
 
 
-def test_the_instructor_releases_week01(cohort):
+def test_the_instructor_releases_week01_from_formgrader(cohort):
     assert cohort["before_release"] == {"assignments": []}
     assert cohort["release"].status == 200, cohort["release"].body
+    assert cohort["release"].json["success"], cohort["release"].json
     assert [a["id"] for a in cohort["after_release"]["assignments"]] == [WEEK]
 
 
@@ -226,6 +243,13 @@ def test_no_hub_token_or_one_without_the_service_scope_is_refused(hub, cohort):
     assert reply.status == 403 and "may not use the service" in reply.json["error"]
 
 
+def test_the_instructor_grades_a_written_answer_in_formgrader(cohort):
+    assert cohort["written_before"]["needs_manual_grade"] is True
+    assert cohort["written_before"]["max_score"] == 2
+    assert cohort["graded_written"].status == 200, cohort["graded_written"].body
+    assert cohort["graded_written"].json["manual_score"] == 2
+
+
 def test_the_instructor_collects_and_exports(cohort):
     assert cohort["collect"].status == 200
     with zipfile.ZipFile(io.BytesIO(cohort["collect"].body)) as archive:
@@ -237,5 +261,5 @@ def test_the_instructor_collects_and_exports(cohort):
     assert cohort["release_feedback"].status == 200
     rows = cohort["export"]
     assert sorted(rows) == ["ann", "bob"]
-    assert float(rows["ann"]["raw_score"]) == solution_points()
+    assert float(rows["ann"]["raw_score"]) == solution_points() + 2  # the written answer
     assert float(rows["bob"]["raw_score"]) == 10.0
