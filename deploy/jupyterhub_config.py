@@ -26,6 +26,7 @@
 #                              (default: instructor)
 #   AUTOGRADER_HUB_PASSWORD    the DummyAuthenticator's shared password (default: none asked)
 #   AUTOGRADER_HUB_SPAWNER     simple (default) or system (see above)
+#   AUTOGRADER_SERVE_ARGS      more options of `autograder serve`, e.g. "--workers 2 --keep best"
 #   AUTOGRADER_SERVE_PORT, AUTOGRADER_HUB_API_PORT, AUTOGRADER_PROXY_API_PORT: internal ports
 import asyncio
 import os
@@ -96,6 +97,7 @@ c.JupyterHub.services = [
             "--released-only",
             "--instructors-group",
             GROUP,
+            *shlex.split(os.environ.get("AUTOGRADER_SERVE_ARGS", "")),
         ],
         "cwd": str(course),
         "environment": {
