@@ -235,6 +235,22 @@ def test_bob_cannot_reach_anns_work(hub, cohort):
     assert reply.status in (403, 404), reply.status
 
 
+def test_file_system_isolation_is_what_docs_jupyterhub_md_says(hub, cohort):
+    """SimpleLocalProcessSpawner: own folders, one Unix user. If the spawner changes, so must
+    the isolation section of docs/jupyterhub.md."""
+    ann = cohort["tokens"]["ann"]
+    homes = hub.folder / "state" / "home"
+    # JupyterLab's file browser (the contents API) stays inside her own folder
+    listed = hub.call("GET", "/user/ann/api/contents", token=ann).json
+    assert WEEK in {item["name"] for item in listed["content"]}
+    assert (homes / INSTRUCTOR / ".jupyter").is_dir()  # a neighbour's folder that exists...
+    outside = hub.call("GET", f"/user/ann/api/contents/..%2F{INSTRUCTOR}", token=ann)
+    assert outside.status in (400, 403, 404), outside.status
+    # but it is not an operating-system boundary: every folder belongs to the Hub's user
+    owners = {path.stat().st_uid for path in (homes / "ann", homes / INSTRUCTOR, hub.course)}
+    assert owners == {os.getuid()}
+
+
 def test_no_hub_token_or_one_without_the_service_scope_is_refused(hub, cohort):
     assert hub.call("GET", f"{API}/submissions", token=None).status == 401
     assert hub.call("GET", f"{API}/submissions", token="not-a-hub-token").status == 401
