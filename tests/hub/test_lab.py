@@ -8,6 +8,7 @@ server with her server's Hub token: she is who the Hub says, with no token of th
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -83,7 +84,23 @@ def test_a_learner_logs_in_and_submits_from_jupyterlab(hub, request):
         assert "Traceback" not in text
         panel.locator(".jp-OutputArea-output", has_text="have full marks").first.wait_for()
 
+        # the browser reaches the course server's API through the Hub's OAuth, read-only
+        page.goto(f"{hub.url}/services/course/login")
+        page.wait_for_url("**/services/course/api/whoami")
+        assert json.loads(page.locator("body").inner_text())["learner"] == LEARNER
+        mine = page.request.get(f"{hub.url}/services/course/api/submissions")
+        assert mine.status == 200 and len(mine.json()["submissions"]) == 1
+        by_cookie = page.request.post(
+            f"{hub.url}/services/course/api/assignments/week01/submissions",
+            data=json.dumps({"notebooks": {}}),
+            headers={"Content-Type": "application/json"},
+        )
+        # refused by HubOAuth's own XSRF check (401), else by the server's rule (403)
+        assert by_cookie.status in (401, 403), by_cookie.text()
+        assert "Hub API token" in by_cookie.json()["error"]
+    listed = hub.call("GET", "/services/course/api/submissions", token=hub.add_user(LEARNER))
+    assert len(listed.json["submissions"]) == 1  # the cookie's POST stored nothing
+
     # the course server recorded it under her Hub name, graded
-    token = hub.add_user(LEARNER)
-    listed = hub.call("GET", "/services/course/api/submissions", token=token).json
-    assert [(s["learner"], s["status"]) for s in listed["submissions"]] == [(LEARNER, "graded")]
+    submissions = listed.json["submissions"]
+    assert [(s["learner"], s["status"]) for s in submissions] == [(LEARNER, "graded")]
