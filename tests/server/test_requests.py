@@ -168,3 +168,10 @@ def test_the_server_survives_every_bad_request(served):
             {"id": WEEK, "notebooks": ["python_fundamentals.ipynb", "sql_fundamentals.ipynb"]}
         ]
     }
+
+
+def test_serve_hub_outside_a_hub_says_what_it_needs(tmp_path):
+    course = make_course(tmp_path)
+    done = autograder("serve", "--hub", "--root", str(course), "--port", "1", check=False)
+    assert done.returncode != 0
+    assert "--hub needs JUPYTERHUB_API_TOKEN and JUPYTERHUB_API_URL" in done.stdout + done.stderr
