@@ -44,7 +44,7 @@ def command(
         typer.Option(
             "--hub/--no-hub",
             help="authenticate Hub users as a JupyterHub service "
-            "(default: when $JUPYTERHUB_API_TOKEN is set)",
+            "(default: when $JUPYTERHUB_SERVICE_NAME is set, as for a Hub-managed service)",
             show_default=False,
         ),
     ] = None,

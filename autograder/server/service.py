@@ -39,12 +39,14 @@ def serve(
     On a signal the server stops accepting requests; the submission being graded may finish
     (or is graded again on the next start); the function then returns.
 
-    ``hub`` (default: whether ``$JUPYTERHUB_API_TOKEN`` is set) makes it a JupyterHub service:
+    ``hub`` (default: whether ``$JUPYTERHUB_SERVICE_NAME`` is set, as the Hub does for a
+    service it manages; a single-user server's environment has other ``JUPYTERHUB_*``
+    variables, and a learner serving the course there keeps its tokens) makes it a service:
     callers are Hub users (``hub_auth``), instructors the members of ``instructors_group``,
     and the API lives under ``$JUPYTERHUB_SERVICE_PREFIX``.
     """
     if hub is None:
-        hub = bool(os.environ.get("JUPYTERHUB_API_TOKEN"))
+        hub = bool(os.environ.get("JUPYTERHUB_SERVICE_NAME"))
     if keep not in KEEP:
         raise CourseError(f"--keep must be one of {', '.join(KEEP)}, not {keep!r}")
     if max_per_hour < 1 or max_body_mb <= 0:
