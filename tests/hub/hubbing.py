@@ -145,6 +145,10 @@ class Hub:
         """The user's single-user server, spawned and ready."""
         reply = self.call("POST", f"/hub/api/users/{name}/server", token=self.admin_token)
         assert reply.status in (201, 202), reply.body
+        self.wait_server(name, seconds)
+
+    def wait_server(self, name: str, seconds: float = 300) -> None:
+        """Until the user's server (being spawned) is ready."""
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             model = self.admin("GET", f"/users/{name}").json

@@ -61,7 +61,10 @@ def test_a_learner_logs_in_and_submits_from_jupyterlab(hub, request):
         page.locator("#username_input").fill(LEARNER)
         page.locator("#password_input").fill("any")
         page.locator("#login_submit").click()
-        page.wait_for_url(f"**/user/{LEARNER}/lab**", timeout=180_000)
+        # the Hub spawns her server on login; on a busy machine that can outlast the
+        # progress page's own wait, so the test waits on the Hub's API and then opens the lab
+        page.wait_for_url(f"**/{LEARNER}**")
+        hub.wait_server(LEARNER)
 
         page.goto(f"{hub.url}/user/{LEARNER}/lab/tree/week01/{NOTEBOOK}?reset")
         panel = page.locator(".jp-NotebookPanel:visible")
