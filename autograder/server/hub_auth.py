@@ -1,6 +1,6 @@
 """Who is asking, when the course server runs as a JupyterHub service (``serve --hub``).
 
-JupyterHub's own service-auth helpers identify the caller: ``HubOAuth`` checks a Hub API token
+JupyterHub's own service-auth classes identify the caller: ``HubOAuth`` checks a Hub API token
 sent as ``Authorization: token ...`` (a learner's single-user server holds one in
 ``$JUPYTERHUB_API_TOKEN``) or, for a browser, the OAuth cookie set by ``/oauth_callback``.
 The learner id is the Hub user name. Instructors are the members of one Hub group, which the
