@@ -21,6 +21,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ENV_SERVER, ENV_TOKEN = "AUTOGRADER_SERVER", "AUTOGRADER_TOKEN"
+# on a JupyterHub, the single-user server's own Hub token is the learner's token
+ENV_HUB_TOKEN = "JUPYTERHUB_API_TOKEN"
 CONFIG_NAME = Path("ds-interview-loop") / "server.json"
 FINAL = ("graded", "failed")
 POLL_SECONDS = 60  # the longest wait the server grants one poll
@@ -90,7 +92,12 @@ class ServerConfig:
             ),
             (None, None),
         )
-        secret = token or os.environ.get(ENV_TOKEN) or saved.get("token")
+        secret = (
+            token
+            or os.environ.get(ENV_TOKEN)
+            or saved.get("token")
+            or os.environ.get(ENV_HUB_TOKEN)
+        )
         if not url:
             raise ClientError(
                 f"no course server is set: run `autograder learner-setup --server URL --token "
@@ -119,11 +126,17 @@ def read_config(path: Path | None = None) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def write_config(*, server: str, token: str, path: Path | None = None) -> Path:
-    """Save the server URL and token, readable by this user only (mode 0600)."""
+def write_config(*, server: str, token: str | None, path: Path | None = None) -> Path:
+    """Save the server URL and token, readable by this user only (mode 0600).
+
+    Without a token (on a JupyterHub) the Hub's ``$JUPYTERHUB_API_TOKEN`` is used at run time.
+    """
     path = path or config_path()
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    text = json.dumps({"server": normalize_url(server), "token": token.strip()}, indent=2)
+    saved = {"server": normalize_url(server)}
+    if token:
+        saved["token"] = token.strip()
+    text = json.dumps(saved, indent=2)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.fchmod(descriptor, 0o600)  # an older file may have been readable by others
     with os.fdopen(descriptor, "w", encoding="utf-8") as file:

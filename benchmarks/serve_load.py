@@ -2,7 +2,7 @@
 
     python benchmarks/serve_load.py [--learners 20] [--interval 60] [--duration 300]
                                     [--seed 7] [--weeks week01 week02] [--workers 1]
-                                    [--burst] [--quick] [--keep]
+                                    [--burst] [--quick] [--keep] [--hub]
 
 Builds a throwaway course (the weeks released, a token per simulated learner), starts
 ``autograder serve`` on it on a free loopback port and, in phases:
@@ -25,6 +25,13 @@ Builds a throwaway course (the weeks released, a token per simulated learner), s
 4. **verdicts**: every distinct notebook the server graded is graded again by
    ``autograder grade`` in one batch, in a copy of the course; each exercise's score must
    equal the server's.
+
+``--hub`` runs the same learners through a real JupyterHub instead
+(deploy/jupyterhub_config.py on loopback ports, the course server its managed service, the
+pip configurable-http-proxy): each simulated learner is a Hub user created over the Hub's
+REST API and submits with their own Hub API token through the Hub's proxy. The Hub owns the
+server's process there, so the SIGKILL and restart of the load phase are left out; the other
+checks stand.
 
 ``--quick`` (4 learners, one submission every 15 s for 45 s, ramp 6 to 48 a minute, 15 s a
 step) finishes in about two to three minutes on two cores; the default run takes about
@@ -242,6 +249,44 @@ class Server:
             return None
 
 
+class HubServer:
+    """The course server as a JupyterHub service (tests/hub/hubbing.py), spoken to by its proxy."""
+
+    def __init__(self, course: Path, options: list[str]):
+        self.course, self.options = course, options
+        self.hub = None
+        self.url = ""
+
+    def start(self) -> float:
+        from tests.hub.hubbing import INSTRUCTOR, Hub
+
+        os.environ["AUTOGRADER_SERVE_ARGS"] = " ".join(self.options)
+        began = time.perf_counter()
+        folder = self.course.parent / "hub"
+        folder.mkdir(exist_ok=True)
+        self.hub = Hub(self.course, folder)
+        self.url = f"{self.hub.url}/services/course"
+        teacher = self.hub.add_user(INSTRUCTOR)
+        for week in sorted(p.name for p in (self.course / "release").iterdir()):
+            reply = requests.post(
+                f"{self.url}/api/assignments/{week}/release",
+                headers={"Authorization": f"token {teacher}"},
+                timeout=60,
+            )
+            reply.raise_for_status()
+        return time.perf_counter() - began
+
+    def tokens(self, learners: list[str]) -> dict[str, str]:
+        """A Hub user and a Hub API token for each learner, made over the Hub's REST API."""
+        return {learner: self.hub.add_user(learner) for learner in learners}
+
+    def kill(self) -> None:
+        raise RuntimeError("the Hub manages the course server's process")
+
+    def stop(self) -> int | None:
+        return None if self.hub is None else self.hub.stop()
+
+
 # --------------------------------------------------------------------------- learners
 
 
@@ -340,7 +385,7 @@ def choose(pool: dict, rng: random.Random) -> Candidate:
 
 
 def load_phase(server, tokens, pool, args, seed) -> tuple[list[Sent], dict]:
-    """Learners submitting every ``interval`` s; SIGKILL and restart at half time."""
+    """Learners submitting every ``interval`` s; SIGKILL and restart at half time (not --hub)."""
     sent: list[Sent] = []
     lock = threading.Lock()
     began = time.perf_counter()
@@ -364,6 +409,10 @@ def load_phase(server, tokens, pool, args, seed) -> tuple[list[Sent], dict]:
     ]
     for thread in threads:
         thread.start()
+    if args.hub:
+        for thread in threads:
+            thread.join()
+        return sent, None
     time.sleep(args.duration / 2)
     # killed while a submission waits for its verdict, so the restart has something to keep
     while time.perf_counter() < end and not any(s.id and s.final is None for s in list(sent)):
@@ -394,7 +443,7 @@ def burst_phase(server, tokens, pool, seed) -> list[Sent]:
     return sent
 
 
-def ramp_phase(server, course, pool, args, seed) -> list[tuple[float, list[Sent]]]:
+def ramp_phase(server, make_tokens, pool, args, seed) -> list[tuple[float, list[Sent]]]:
     """Open-loop steps of rising rate (submissions per minute) until p95 passes the goal."""
     graded_pool = {k: v for k, v in pool.items() if k != "malformed"}
     steps = []
@@ -403,7 +452,7 @@ def ramp_phase(server, course, pool, args, seed) -> list[tuple[float, list[Sent]
     for step, rate in enumerate(args.ramp):
         count = max(2, round(rate * args.ramp_step / 60))
         names = [f"ramp{step}x{n:03d}" for n in range(-(-count // per_learner))]
-        tokens = add_tokens(course, names)
+        tokens = make_tokens(names)
         sent = [
             Sent(names[i % len(names)], choose(graded_pool, rng), f"ramp {rate:g}/min")
             for i in range(count)
@@ -598,6 +647,11 @@ def main() -> None:
         "--quick", action="store_true", help=f"a short run: {QUICK}, ramp {QUICK_RAMP}/min"
     )
     parser.add_argument("--keep", action="store_true", help="keep the course and server logs")
+    parser.add_argument(
+        "--hub",
+        action="store_true",
+        help="through a real JupyterHub: Hub users, Hub tokens, the Hub's proxy (no SIGKILL)",
+    )
     args = parser.parse_args()
     if args.quick:
         for name, value in QUICK.items():
@@ -616,7 +670,6 @@ def main() -> None:
         shutil.copytree(course, reference)  # graded afterwards by autograder grade
         pool = candidates(course, args.weeks, args.seed, args.slow_attacks)
         names = [f"learner{n:03d}" for n in range(args.learners)]
-        tokens = add_tokens(course, names)
         print(
             f"course: {', '.join(args.weeks)}; notebooks to choose from: "
             + ", ".join(f"{len(v)} {k}" for k, v in pool.items())
@@ -624,12 +677,21 @@ def main() -> None:
             flush=True,
         )
         options = ["--workers", str(args.workers), "--max-per-hour", str(args.max_per_hour)]
-        server = Server(course, options)
+        server = (HubServer if args.hub else Server)(course, options)
+        where = "JupyterHub and its course service" if args.hub else "server"
         print(
-            f"server ({' '.join(options)}) started in {server.start():.1f} s; "
+            f"{where} ({' '.join(options)}) started in {server.start():.1f} s; "
             f"{os.cpu_count()} cores",
             flush=True,
         )
+        if args.hub:
+            make_tokens = server.tokens
+        else:
+
+            def make_tokens(learners):
+                return add_tokens(course, learners)
+
+        tokens = make_tokens(names)
 
         load_began = time.perf_counter()
         sent, kill = load_phase(server, tokens, pool, args, args.seed)
@@ -638,10 +700,11 @@ def main() -> None:
             sent,
             time.perf_counter() - load_began,
         )
-        print(
-            f"  SIGKILL at {kill['killed_at']:.0f} s, answering again "
-            f"{kill['restart_seconds']:.1f} s later"
-        )
+        if kill:
+            print(
+                f"  SIGKILL at {kill['killed_at']:.0f} s, answering again "
+                f"{kill['restart_seconds']:.1f} s later"
+            )
         missing = lost(server, tokens, sent)
         print(f"  accepted submissions lost: {len(missing)} of {sum(bool(s.id) for s in sent)}")
         failed += [f"lost: {m}" for m in missing]
@@ -667,7 +730,7 @@ def main() -> None:
             everything += burst
 
         if args.ramp:
-            steps = ramp_phase(server, course, pool, args, args.seed)
+            steps = ramp_phase(server, make_tokens, pool, args, args.seed)
             good = [
                 rate
                 for rate, items in steps
@@ -694,7 +757,7 @@ def main() -> None:
             print(f"  differs: {line}")
         failed += differences
         code = server.stop()
-        print(f"server stopped with SIGTERM: exit code {code}")
+        print(f"{where} stopped with SIGTERM: exit code {code}")
         print(f"total {time.perf_counter() - began:.0f} s")
     finally:
         if server is not None:

@@ -34,6 +34,7 @@ def no_server_settings(tmp_path, monkeypatch):
     """No server in the environment; the config file in a fresh XDG_CONFIG_HOME."""
     monkeypatch.delenv(client.ENV_SERVER, raising=False)
     monkeypatch.delenv(client.ENV_TOKEN, raising=False)
+    monkeypatch.delenv(client.ENV_HUB_TOKEN, raising=False)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
     return tmp_path / "xdg" / "ds-interview-loop" / "server.json"
 
@@ -119,6 +120,30 @@ def test_learner_setup_wants_server_and_token_together(no_server_settings, tmp_p
         app, ["learner-setup", "--config-dir", str(tmp_path), "--server", "http://s:9"]
     )
     assert result.exit_code == 2 and "together" in result.output
+    assert not no_server_settings.exists()
+
+
+def test_on_a_hub_the_single_user_servers_token_is_used_last(no_server_settings, monkeypatch):
+    jupyter = no_server_settings.parent.parent / "jupyter"
+    args = ["learner-setup", "--hub", "--config-dir", str(jupyter), "--server", "http://hub/s/c"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert json.loads(no_server_settings.read_text()) == {"server": "http://hub/s/c"}
+    assert json.loads((jupyter / "nbgrader_config.json").read_text())["ExchangeFactory"]
+    with pytest.raises(client.ClientError, match="no token for http://hub/s/c"):
+        client.ServerConfig.resolve()
+    monkeypatch.setenv(client.ENV_HUB_TOKEN, "hub-token")
+    assert client.ServerConfig.resolve().token == "hub-token"
+    monkeypatch.setenv(client.ENV_TOKEN, "own-token")  # a token of one's own still wins
+    assert client.ServerConfig.resolve().token == "own-token"
+
+
+def test_learner_setup_hub_takes_a_server_and_no_token(no_server_settings, tmp_path):
+    for extra in ([], ["--server", "http://s:9", "--token", "t"]):
+        result = CliRunner().invoke(
+            app, ["learner-setup", "--hub", "--config-dir", str(tmp_path), *extra]
+        )
+        assert result.exit_code == 2 and "--hub takes --server" in result.output
     assert not no_server_settings.exists()
 
 

@@ -23,13 +23,24 @@ def command(
         str | None, typer.Option(help="the course server's URL, for `autograder submit`")
     ] = None,
     token: Annotated[str | None, typer.Option(help="your token on that server")] = None,
+    hub: Annotated[
+        bool,
+        typer.Option(
+            "--hub", help="on a JupyterHub: no --token, the Hub's $JUPYTERHUB_API_TOKEN is used"
+        ),
+    ] = False,
 ) -> None:
     """Show learners nbgrader's Validate and Assignments, not the instructor's tools.
 
     With --server and --token, also save them (readable by you only) for `autograder
-    submit` and `q.submit()`, and point nbgrader's Assignments tab at that server.
+    submit` and `q.submit()`, and point nbgrader's Assignments tab at that server. With
+    --server and --hub (a single-user server on a JupyterHub), the Hub's token is used.
     """
-    if (server is None) != (token is None):
+    if hub:
+        if server is None or token is not None:
+            errors.print("[red]error:[/red] --hub takes --server (the service URL), no --token")
+            raise typer.Exit(2)
+    elif (server is None) != (token is None):
         errors.print("[red]error:[/red] give --server and --token together")
         raise typer.Exit(2)
     if config_dir is None:

@@ -39,6 +39,18 @@ def command(
             help="offer all of release/ (default), or only what an instructor released",
         ),
     ] = True,
+    hub: Annotated[
+        bool | None,
+        typer.Option(
+            "--hub/--no-hub",
+            help="authenticate Hub users as a JupyterHub service "
+            "(default: when $JUPYTERHUB_SERVICE_NAME is set, as for a Hub-managed service)",
+            show_default=False,
+        ),
+    ] = None,
+    instructors_group: Annotated[
+        str, typer.Option(help="with --hub: the Hub group whose members are instructors")
+    ] = "instructors",
 ) -> None:
     """Serve the course: learners submit notebooks and get the grader's verdicts at once."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
@@ -53,6 +65,8 @@ def command(
             max_per_hour=max_per_hour,
             max_body_mb=max_body_mb,
             release_all=release_all,
+            hub=hub,
+            instructors_group=instructors_group,
             on_ready=lambda url: console.print(f"serving the course at {url}"),
         )
     console.print("server stopped")

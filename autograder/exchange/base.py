@@ -51,7 +51,8 @@ class HttpExchange(Exchange):
     token = Unicode(
         help=(
             f"The caller's token (autograder token add). Default: ${client.ENV_TOKEN}, else the "
-            "file `autograder learner-setup --token` wrote."
+            f"file `autograder learner-setup --token` wrote, else ${client.ENV_HUB_TOKEN} (the "
+            "single-user server's Hub token, when the course server is a Hub service)."
         )
     ).tag(config=True)
 
@@ -82,7 +83,11 @@ class HttpExchange(Exchange):
 
     @default("token")
     def _token_default(self) -> str:
-        return os.environ.get(client.ENV_TOKEN) or str(_saved().get("token") or "")
+        return (
+            os.environ.get(client.ENV_TOKEN)
+            or str(_saved().get("token") or "")
+            or os.environ.get(client.ENV_HUB_TOKEN, "")
+        )
 
     # -- requests ------------------------------------------------------------------------------
 

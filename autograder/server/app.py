@@ -43,6 +43,7 @@ class Settings:
     max_body_bytes: int = 5 * 1024 * 1024
     max_per_hour: int = 10
     release_all: bool = True
+    hub: object | None = None  # a hub_auth.HubIdentity when served as a JupyterHub service
     _course: Course | None = None
     _stamp: tuple = field(default_factory=tuple)
 
@@ -92,10 +93,13 @@ class ApiHandler(tornado.web.RequestHandler):
         self.set_header("Content-Type", "application/json")
         self.set_header("Cache-Control", "no-store")
 
-    def prepare(self):
-        self.authenticate()
+    async def prepare(self):
+        await self.authenticate()
 
-    def authenticate(self) -> None:
+    async def authenticate(self) -> None:
+        if self.settings_.hub is not None:
+            self.learner, self.instructor = await self.settings_.hub.identify(self)
+            return
         header = self.request.headers.get("Authorization", "")
         token = None
         if header.lower().startswith("token "):
@@ -203,10 +207,10 @@ class Files(ApiHandler):
 class Submit(ApiHandler):
     """POST a submission: read (up to the limit), validate, store, queue, 202."""
 
-    def prepare(self):
+    async def prepare(self):
         self.size, self.chunks, self.rejected = 0, [], None
         try:
-            self.authenticate()
+            await self.authenticate()
         except Refused as refused:
             self.rejected = refused
             return
@@ -414,12 +418,14 @@ class Attempts(ApiHandler):
 
 
 class NotFound(ApiHandler):
-    def prepare(self):
+    async def prepare(self):
         raise Refused(404, "there is no such endpoint")
 
 
-def make_app(settings: Settings) -> tornado.web.Application:
+def make_app(settings: Settings, prefix: str = "/") -> tornado.web.Application:
+    """The API under ``prefix`` (a Hub service is reached at /services/<name>/)."""
     part = r"([^/]+)"
+    prefix = "/" + prefix.strip("/") + "/" if prefix.strip("/") else "/"
     routes = [
         (r"/api/whoami", WhoAmI),
         (r"/api/assignments", Assignments),
@@ -433,9 +439,17 @@ def make_app(settings: Settings) -> tornado.web.Application:
         (rf"/api/submissions/{part}", Submission),
         (rf"/api/submissions/{part}/feedback", Feedback),
     ]
-    handlers = [(pattern, handler, {"settings": settings}) for pattern, handler in routes]
+    handlers = [
+        (prefix + pattern.lstrip("/"), handler, {"settings": settings})
+        for pattern, handler in routes
+    ]
+    extra = {}
+    if settings.hub is not None:
+        handlers += settings.hub.routes()
+        extra = settings.hub.app_settings()
     return tornado.web.Application(
         handlers,
         default_handler_class=NotFound,
         default_handler_args={"settings": settings},
+        **extra,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 from collections.abc import Callable
 from pathlib import Path
@@ -28,6 +29,8 @@ def serve(
     max_per_hour: int = 10,
     max_body_mb: float = 5.0,
     release_all: bool = True,
+    hub: bool | None = None,
+    instructors_group: str = "instructors",
     on_ready: Callable[[str], None] | None = None,
 ) -> None:
     """Serve the course at ``root`` on ``ip:port`` until SIGTERM/SIGINT.
@@ -35,7 +38,15 @@ def serve(
     Submissions received before a stop or a crash and not yet graded are graded on start.
     On a signal the server stops accepting requests; the submission being graded may finish
     (or is graded again on the next start); the function then returns.
+
+    ``hub`` (default: whether ``$JUPYTERHUB_SERVICE_NAME`` is set, as the Hub does for a
+    service it manages; a single-user server's environment has other ``JUPYTERHUB_*``
+    variables, and a learner serving the course there keeps its tokens) makes it a service:
+    callers are Hub users (``hub_auth``), instructors the members of ``instructors_group``,
+    and the API lives under ``$JUPYTERHUB_SERVICE_PREFIX``.
     """
+    if hub is None:
+        hub = bool(os.environ.get("JUPYTERHUB_SERVICE_NAME"))
     if keep not in KEEP:
         raise CourseError(f"--keep must be one of {', '.join(KEEP)}, not {keep!r}")
     if max_per_hour < 1 or max_body_mb <= 0:
@@ -43,6 +54,7 @@ def serve(
     course = Course.load(root)
     if not (course.root / "release").is_dir():
         raise CourseError(f"no release/ in {course.root}: run `autograder release` first")
+    identity = _hub_identity(instructors_group) if hub else None
     store = Store(course.root)
     grader = Grader(course.root, store, keep=keep, scheduler=scheduler, workers=workers)
     settings = Settings(
@@ -52,15 +64,32 @@ def serve(
         max_body_bytes=int(max_body_mb * 1024 * 1024),
         max_per_hour=max_per_hour,
         release_all=release_all,
+        hub=identity,
     )
-    asyncio.run(_run(settings, grader, ip, port, on_ready))
+    prefix = identity.prefix if identity else "/"
+    asyncio.run(_run(settings, grader, ip, port, on_ready, prefix))
 
 
-async def _run(settings: Settings, grader: Grader, ip: str, port: int, on_ready) -> None:
+def _hub_identity(group: str):
+    if not os.environ.get("JUPYTERHUB_API_TOKEN") or not os.environ.get("JUPYTERHUB_API_URL"):
+        raise CourseError(
+            "--hub needs JUPYTERHUB_API_TOKEN and JUPYTERHUB_API_URL: run the server as a "
+            "JupyterHub service (deploy/jupyterhub_config.py)"
+        )
+    try:
+        from autograder.server.hub_auth import HubIdentity
+    except ImportError:
+        raise CourseError("--hub needs JupyterHub: pip install 'ds-interview-loop[hub]'") from None
+    return HubIdentity(group)
+
+
+async def _run(
+    settings: Settings, grader: Grader, ip: str, port: int, on_ready, prefix: str = "/"
+) -> None:
     from tornado.httpserver import HTTPServer
 
     # the submission handler raises its own limit to read (and drop) an oversized body
-    server = HTTPServer(make_app(settings), max_body_size=settings.max_body_bytes)
+    server = HTTPServer(make_app(settings, prefix), max_body_size=settings.max_body_bytes)
     try:
         server.listen(port, address=ip)
     except OSError as error:
@@ -70,7 +99,7 @@ async def _run(settings: Settings, grader: Grader, ip: str, port: int, on_ready)
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stopped.set)
     grader.start()
-    url = f"http://{ip}:{port}"
+    url = f"http://{ip}:{port}{prefix.rstrip('/')}"
     if on_ready:
         on_ready(url)
     await stopped.wait()

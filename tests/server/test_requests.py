@@ -168,3 +168,23 @@ def test_the_server_survives_every_bad_request(served):
             {"id": WEEK, "notebooks": ["python_fundamentals.ipynb", "sql_fundamentals.ipynb"]}
         ]
     }
+
+
+def test_serve_hub_outside_a_hub_says_what_it_needs(tmp_path):
+    course = make_course(tmp_path)
+    done = autograder("serve", "--hub", "--root", str(course), "--port", "1", check=False)
+    assert done.returncode != 0
+    assert "--hub needs JUPYTERHUB_API_TOKEN and JUPYTERHUB_API_URL" in done.stdout + done.stderr
+
+
+def test_in_a_learners_single_user_server_it_keeps_its_own_tokens(tmp_path, monkeypatch):
+    """A single-user server's environment has Hub variables but no service name."""
+    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "the-servers-hub-token")
+    monkeypatch.setenv("JUPYTERHUB_API_URL", "http://127.0.0.1:1/hub/api")
+    monkeypatch.setenv("JUPYTERHUB_SERVICE_PREFIX", "/user/ana/")
+    monkeypatch.delenv("JUPYTERHUB_SERVICE_NAME", raising=False)
+    course = make_course(tmp_path)
+    token = add_token(course, "ana")
+    with start_server(course) as server:
+        reply = call(server, "GET", "/api/whoami", token=token)
+    assert reply.status == 200 and reply.json["learner"] == "ana"
