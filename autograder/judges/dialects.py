@@ -1,7 +1,9 @@
 """Which SQL dialect an answer is written in: its first line may say ``-- dialect: postgresql``.
 
 The line travels with the answer, so the learner's ``run()``, the self-checks and grading
-all run it on the same engine. Without it an answer runs on SQLite.
+all run it on the same engine. Without it an answer runs on SQLite. The line is looked for
+among the comment lines that open the answer (a learner's note may come first), never after
+the query has begun.
 """
 
 from __future__ import annotations
@@ -14,15 +16,23 @@ SQLITE = "sqlite"
 POSTGRESQL = "postgresql"
 DIALECTS = (SQLITE, POSTGRESQL)
 _ALIASES = {"sqlite": SQLITE, "sqlite3": SQLITE, "postgresql": POSTGRESQL, "postgres": POSTGRESQL}
-_LINE = re.compile(r"\A\s*--\s*dialect\s*:\s*([A-Za-z0-9_]*)[ \t]*(?:\r?\n|\Z)", re.I)
+_LINE = re.compile(r"--\s*dialect\s*:\s*([A-Za-z0-9_]*)\s*\Z", re.I)
 
 
 def dialect_of(sql: object, *, name: str = "the answer") -> str:
-    """The dialect ``sql`` asks for on its first non-blank line (SQLite when it says none)."""
+    """The dialect ``sql`` asks for in the comment lines that open it (SQLite if none)."""
     if not isinstance(sql, str):
         return SQLITE
-    match = _LINE.match(sql)
-    if match is None:
+    for line in sql.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        if not line.startswith("--"):
+            return SQLITE  # the query has begun
+        match = _LINE.match(line)
+        if match is not None:
+            break
+    else:
         return SQLITE
     asked = match.group(1).lower()
     if asked not in _ALIASES:

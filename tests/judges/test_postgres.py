@@ -7,6 +7,7 @@ import pytest
 from autograder.exercises.sql import SqlExercise, visible_database
 from autograder.judges import CheckFailed, postgres
 from autograder.judges.dialects import POSTGRESQL, SQLITE, dialect_of
+from autograder.sql import run_sql
 
 PG = "-- dialect: postgresql\n"
 MONTHLY = "SELECT strftime('%Y-%m', ordered_at) AS month, COUNT(*) AS orders FROM orders GROUP BY 1"
@@ -28,6 +29,7 @@ def run(sql: str):
 def test_the_first_line_names_the_dialect():
     assert dialect_of(PG + "SELECT 1") == POSTGRESQL
     assert dialect_of("  -- Dialect: Postgres\nSELECT 1") == POSTGRESQL
+    assert dialect_of("-- my note\n\n-- dialect: postgresql\nSELECT 1") == POSTGRESQL
     assert dialect_of("SELECT 1\n-- dialect: postgresql") == SQLITE
     assert dialect_of("SELECT 1") == SQLITE
     with pytest.raises(CheckFailed, match="dialect 'oracle'"):
@@ -37,6 +39,16 @@ def test_the_first_line_names_the_dialect():
 def test_postgresql_semantics_not_sqlite(server):
     frame = run(PG + "SELECT DATE_TRUNC('month', DATE '2024-03-05')::date AS m, 7/2 AS q")
     assert frame.to_dict("records") == [{"m": "2024-03-01", "q": 3}]
+
+
+def test_the_notebooks_run_helper_follows_the_line(server):
+    store = visible_database().conn
+    assert run_sql(PG + "SELECT 7/2 AS q, 7 % 2 AS r", store).to_dict("records") == [
+        {"q": 3, "r": 1}
+    ]
+    assert run_sql("SELECT 7/2.0 AS q", store)["q"][0] == 3.5  # SQLite without the line
+    with pytest.raises(CheckFailed, match=r"\(PostgreSQL\): function strftime"):
+        run_sql(PG + "SELECT strftime('%Y', ordered_at) FROM orders", store)
 
 
 def test_dates_and_timestamps_are_real_types(server):
