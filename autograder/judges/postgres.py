@@ -255,9 +255,10 @@ def run_query(
             rows = [tuple(_plain(v) for v in row) for row in cur.fetchall()]
     except psycopg2.Error as error:
         raise CheckFailed(_explain(error, name=name, where=where, hidden=hidden)) from None
-    finally:
-        if reader.status != psycopg2.extensions.STATUS_READY:
-            reader.rollback()
+    finally:  # a learner's BEGIN must not leave the next query inside its transaction
+        if reader.get_transaction_status() != psycopg2.extensions.TRANSACTION_STATUS_IDLE:
+            with reader.cursor() as cur:
+                cur.execute("ROLLBACK")
     return (
         pd.DataFrame(rows, columns=columns, dtype=object)
         if rows

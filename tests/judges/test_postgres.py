@@ -89,7 +89,11 @@ def test_read_only_and_one_statement(server):
         run(PG + "SELECT 1; DELETE FROM orders")
     with pytest.raises(CheckFailed, match="permission denied"):
         run(PG + "SELECT pg_read_file('/etc/hostname')")
-    assert len(run(PG + "SELECT ';' AS semi;")) == 1
+    with pytest.raises(CheckFailed, match="no result set"):
+        run(PG + "BEGIN")
+    with pytest.raises(CheckFailed, match="division by zero"):
+        run(PG + "SELECT 1 / 0")
+    assert len(run(PG + "SELECT ';' AS semi;")) == 1  # neither left a transaction open
     assert len(run("SELECT COUNT(*) AS n FROM orders")) == 1  # nothing was deleted
     assert run("SELECT COUNT(*) AS n FROM orders")["n"][0] > 0
 
