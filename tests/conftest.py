@@ -27,3 +27,33 @@ def course_grading_context():
     context.provide(hidden_seeds=COURSE.hidden_seeds, store=COURSE.store_path)
     yield
     context.provide(**saved)
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """One PostgreSQL server for the whole run, for answers written in PostgreSQL.
+
+    ``AUTOGRADER_POSTGRES_URL`` when set; else a private pgserver, its data folder outside
+    pytest's tmp (as root, pgserver runs the server as its own user, which must reach it).
+    Subprocesses inherit the URL, so they share the server instead of starting their own.
+    """
+    import os
+    import shutil
+    import tempfile
+
+    from autograder.judges import postgres
+
+    if os.environ.get(postgres.URL_VARIABLE):
+        yield os.environ[postgres.URL_VARIABLE]
+        return
+    import pgserver
+
+    folder = tempfile.mkdtemp(prefix="answers-pg-")
+    running = pgserver.get_server(folder, cleanup_mode="stop")
+    os.environ[postgres.URL_VARIABLE] = running.get_uri()
+    postgres.reset()
+    yield running.get_uri()
+    postgres.reset()
+    del os.environ[postgres.URL_VARIABLE]
+    running.cleanup()
+    shutil.rmtree(folder, ignore_errors=True)

@@ -16,6 +16,8 @@ from autograder.exercises import context
 from autograder.exercises.answer import Answer
 from autograder.exercises.base import Exercise
 from autograder.exercises.prompt_rules import PromptRule
+from autograder.judges import postgres
+from autograder.judges.dialects import POSTGRESQL, dialect_of
 from autograder.judges.errors import CheckFailed
 from autograder.judges.sql import (
     Database,
@@ -120,11 +122,7 @@ class SqlExercise(Exercise):
         return _reference_steps(self.reference, database)
 
     def problems_on(self, answer: object, database: Database) -> list[str]:
-        steps = self.reference_steps_on(database)
-        budget = None if steps is None else WorkBudget(steps, hidden=database.hidden)
-        got = run_query(
-            database.conn, answer, name=self.variable, where=database.label, budget=budget
-        )
+        got = self.run_answer(answer, database)
         problems = compare_results(
             got,
             self.expected_on(database),
@@ -136,6 +134,26 @@ class SqlExercise(Exercise):
         if problems:
             problems += self._recognise(got, database)
         return problems
+
+    def run_answer(self, answer: object, database: Database) -> pd.DataFrame:
+        """The answer's result on ``database``, on the engine its dialect line names.
+
+        On SQLite the work is budgeted relative to the reference query; on PostgreSQL a
+        query is stopped by the server's ``statement_timeout`` (the same for every query).
+        """
+        if dialect_of(answer, name=self.variable) == POSTGRESQL:
+            return postgres.run_query(
+                database.conn,
+                answer,
+                name=self.variable,
+                where=database.label,
+                hidden=database.hidden,
+            )
+        steps = self.reference_steps_on(database)
+        budget = None if steps is None else WorkBudget(steps, hidden=database.hidden)
+        return run_query(
+            database.conn, answer, name=self.variable, where=database.label, budget=budget
+        )
 
     def _mistake_results(self, database: Database) -> list[tuple[str, pd.DataFrame]]:
         found = []

@@ -15,6 +15,7 @@ join, a per-row rescan of a whole table or a recursion that never ends.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import math
 import re
@@ -162,6 +163,21 @@ def guarded(conn: sqlite3.Connection) -> sqlite3.Connection:
     """Make ``conn`` read-only and bounded in work; returns it for chaining."""
     _guard(conn)
     return conn
+
+
+@contextlib.contextmanager
+def trusted(conn: sqlite3.Connection):
+    """Let the grader itself read all of guarded ``conn`` (its schema too), then guard again."""
+    meter = _METERS.get(id(conn))
+    if meter is None:
+        yield conn
+        return
+    conn.set_authorizer(None)
+    conn.set_progress_handler(None, 0)
+    try:
+        yield conn
+    finally:
+        _guard(conn)
 
 
 def last_steps(conn: sqlite3.Connection) -> int:

@@ -970,8 +970,10 @@ median_basket = RestrictedSqlExercise(
     variable="MEDIAN_BASKET_SQL",
     reference=_MEDIAN_BASKET,
     hidden_databases=planted_databases,
-    forbidden=("OVER", "WINDOW"),
-    forbidden_note="this round's engine has no window functions",
+    # PostgreSQL's ordered-set aggregates compute the median outright: the round is about
+    # computing it by hand, so they are refused like OVER in either dialect
+    forbidden=("OVER", "WINDOW", "PERCENTILE_CONT", "PERCENTILE_DISC"),
+    forbidden_note="this round's engine has no window functions and no median aggregate",
     prompt_rules=(
         PromptRule(
             "exactly the columns customer_id, completed_orders, median_amount",

@@ -39,8 +39,10 @@ def failures(week: str, cell_id: str, namespace: dict) -> list[str]:
 @pytest.mark.parametrize(
     ("week", "cell_id", "name"), CASES, ids=[f"{w}-{c}-{n}" for w, c, n in CASES]
 )
-def test_bank_answer_is_judged_as_named(week, cell_id, name):
+def test_bank_answer_is_judged_as_named(week, cell_id, name, request):
     source = banks.bank(week)[cell_id][name]
+    if "dialect: postgresql" in source:
+        request.getfixturevalue("postgres_server")  # one server for the run, started once
     kind, text = banks.header(source)
     namespace = banks.setup_namespace(week, cell_id)
     exec(compile(source, f"<answer bank {week}/{cell_id}/{name}>", "exec"), namespace)

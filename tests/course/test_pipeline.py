@@ -71,8 +71,9 @@ def grade_week(week: str, base: Path) -> dict:
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    """``graded(week)``: that week's graded copy, made on first use."""
+def graded(tmp_path_factory, postgres_server):
+    """``graded(week)``: that week's graded copy, made on first use (PostgreSQL answers in
+    the bank run on the session's server, whose URL the grading processes inherit)."""
     done: dict[str, dict] = {}
 
     def get(week: str) -> dict:

@@ -124,7 +124,8 @@ def key_message(week: str, item: dict) -> str | None:
 
 
 @pytest.fixture(scope="module")
-def learner(tmp_path_factory) -> dict:
+def learner(tmp_path_factory, postgres_server) -> dict:
+    # the bank's PostgreSQL answers: the learner inherits the session server's URL
     base = tmp_path_factory.mktemp("learner-install")
     project = base / "project"  # only what a build needs: no course content at all
     project.mkdir()
