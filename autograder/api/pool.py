@@ -45,6 +45,7 @@ from autograder.api.batch import state_directory
 from autograder.api.gradebook import build_template, read_scores
 from autograder.course import nbgrader_api
 from autograder.grading.intake import take_in
+from autograder.grading.phases import phase, recording
 
 INTAKE_DIRECTORY = ".intake"  # repaired copies of submissions, the ones nbgrader grades
 TEMPLATE = "template.db"
@@ -74,6 +75,7 @@ class Outcome:
     seconds: float = 0.0
     worker_rss_mb: float = 0.0  # peak resident memory of the worker process so far
     kernel_rss_mb: float = 0.0  # largest peak of the kernels and checkers it has started
+    phases: dict | None = None  # seconds per grading phase, when profiling (grading/phases.py)
 
 
 def taken_in(course: Path, student: str, assignment: str) -> Outcome:
@@ -203,21 +205,29 @@ def grade_submission(task: Task) -> Outcome:
     course, private, url, api = (_WORKER[k] for k in ("course", "private", "url", "api"))
     course_id = api.coursedir.course_id
     clock = time.monotonic()
-    outcome = taken_in(course, task.student, task.assignment)
-    if outcome.taken:
-        shutil.copyfile(state_directory(course) / TEMPLATE, private)
-        if task.extension:
-            with Gradebook(url, course_id) as gradebook:
-                gradebook.add_student(task.student)
-                gradebook.add_submission(task.assignment, task.student, extension=task.extension)
-        ok, reason, transient = run_autograde(
-            api, course, task.student, task.assignment, outcome.taken
-        )
-        if ok:
-            outcome.scores = read_scores(url, course_id, task.student, task.assignment)
-        else:
-            outcome.failures.append(reason)
-            outcome.transient = transient
+    with recording() as record:
+        with phase("intake"):
+            outcome = taken_in(course, task.student, task.assignment)
+        if outcome.taken:
+            with phase("gradebook"):
+                shutil.copyfile(state_directory(course) / TEMPLATE, private)
+                if task.extension:
+                    with Gradebook(url, course_id) as gradebook:
+                        gradebook.add_student(task.student)
+                        gradebook.add_submission(
+                            task.assignment, task.student, extension=task.extension
+                        )
+            with phase("nbgrader"):
+                ok, reason, transient = run_autograde(
+                    api, course, task.student, task.assignment, outcome.taken
+                )
+            if ok:
+                with phase("gradebook"):
+                    outcome.scores = read_scores(url, course_id, task.student, task.assignment)
+            else:
+                outcome.failures.append(reason)
+                outcome.transient = transient
+    outcome.phases = record
     outcome.seconds = time.monotonic() - clock
     outcome.worker_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     outcome.kernel_rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
