@@ -193,7 +193,33 @@ def open_worker(root: Path) -> None:
         **{"CourseDirectory.submitted_directory": INTAKE_DIRECTORY, "CourseDirectory.db_url": url},
     )
     api.log.setLevel("ERROR")
+    _unsynced(private)
     _WORKER.update(course=root, private=private, url=url, api=api)
+
+
+def _unsynced(private: Path) -> None:
+    """No fsync for this worker's private gradebook: it is rebuilt for every submission and
+    read back at once, and a crash only means grading that submission again; nbgrader's
+    SaveAutoGrades commits once per grade cell, and each fsync cost ~10 ms. The course
+    gradebook, written by the parent alone, keeps its durability."""
+    import sqlite3
+
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    def connected(connection, _record) -> None:
+        if not isinstance(connection, sqlite3.Connection):
+            return
+        cursor = connection.cursor()
+        try:
+            files = [row[2] for row in cursor.execute("PRAGMA database_list")]
+            if files and files[0] and Path(files[0]) == private:
+                cursor.execute("PRAGMA synchronous=OFF")
+                cursor.execute("PRAGMA journal_mode=MEMORY")
+        finally:
+            cursor.close()
+
+    event.listen(Engine, "connect", connected)
 
 
 def grade_submission(task: Task) -> Outcome:
