@@ -2,6 +2,7 @@
 configuration, by the parallel grader and, optionally, on a Dask cluster.
 
     python benchmarks/grade_cohort.py [--learners 40] [--workers 2] [--weeks week01 week02]
+                                      [--seed 7] [--profile] [--pool-only]
                                       [--scheduler local:2 | --scheduler tcp://HOST:PORT]
 
 Builds a throwaway course with ``--learners`` learners handing in every week that exists
@@ -29,11 +30,20 @@ with the kernels and checkers it starts). With ``--scheduler`` it also prints wh
 adds per notebook over the pool, the part of it paid once per batch (starting or reaching the
 cluster, placing the course on its workers) and, for ``local:N``, the peak memory of each Dask
 worker. Memory is sampled from /proc every 0.2 s, so very short peaks can be missed.
+
+``--seed`` builds a different cohort (each learner's answers are drawn from it). ``--profile``
+records where the pool's time goes (:mod:`autograder.grading.phases`) and prints, by week,
+each phase's seconds per notebook (mean, 95th percentile, share of the total) beside the
+notebook's own compute: the model solution's cells run once in an already-started plain
+kernel. What is not that compute is grading overhead. ``--pool-only`` skips the nbgrader runs
+and the comparison of scores (for profiling).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import random
 import shutil
 import subprocess
@@ -41,6 +51,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,6 +67,7 @@ from autograder.course import (  # noqa: E402
     copy_configuration,
     source_assignments,
 )
+from autograder.grading.phases import ENV as PROFILE  # noqa: E402
 
 LOCAL = "local:"  # as autograder.api.cluster.LOCAL (imported lazily: Dask is an extra)
 
@@ -247,6 +259,83 @@ def autograder_grade(course: Path, weeks: list[str], *options: str) -> Run:
     return measure(f"autograder grade {' '.join(options)}", course, [command])
 
 
+# --------------------------------------------------------------------------- --profile
+
+
+def own_compute(course: Path, weeks: list[str]) -> dict[str, list[float]]:
+    """Per week, each model solution's cells' run time in an already-started plain kernel:
+    the compute a notebook needs whatever grades it (imports, solutions, its checks)."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    from autograder.grading.intake import take_in
+
+    found = {}
+    for week in weeks:
+        folder = course / ".grading" / "own-compute" / week
+        take_in(course / "source" / week, course / "release" / week, folder)
+        found[week] = []
+        for path in sorted(folder.glob("*.ipynb")):
+            nb = nbformat.read(path, as_version=4)
+            client = NotebookClient(
+                nb, timeout=600, allow_errors=True, resources={"metadata": {"path": str(folder)}}
+            )
+            with client.setup_kernel():
+                seconds = 0.0
+                for index, cell in enumerate(nb.cells):
+                    if cell.cell_type == "code":
+                        start = time.perf_counter()
+                        client.execute_cell(cell, index)
+                        seconds += time.perf_counter() - start
+            found[week].append(seconds)
+        shutil.rmtree(folder, ignore_errors=True)
+    return found
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def profile_table(records: list[dict], own: dict[str, list[float]], wall: float, workers: int):
+    """Print each phase's seconds per notebook by week, beside the notebooks' own compute."""
+    by_week = defaultdict(list)
+    for record in records:
+        by_week[record["assignment"]].append(record)
+    count = sum(r["notebooks"] for r in records)
+    for week, chosen in [*sorted(by_week.items()), ("all weeks", records)]:
+        notebooks = sum(r["notebooks"] for r in chosen)
+        per = defaultdict(list)  # phase -> seconds per notebook of each submission
+        for record in chosen:
+            for name, seconds in record["phases"].items():
+                if not name.startswith("#"):
+                    per[name].append(seconds / record["notebooks"])
+        total = sum(sum(v) for v in per.values()) / len(chosen)
+        mine = [s for w in ([week] if week in own else own) for s in own.get(w, [])]
+        compute = sum(mine) / len(mine) if mine else 0.0
+        cells = sum(r["phases"].get("#test_cells", 0) for r in chosen) / notebooks
+        print(
+            f"\n{week}: {notebooks} notebooks, {total:.2f} s of grading per notebook, "
+            f"{cells:.1f} test cells per notebook; own compute {compute:.2f} s per notebook "
+            f"(overhead {total - compute:+.2f} s)"
+        )
+        print(f"  {'phase':<16} {'mean s':>7} {'p95 s':>7} {'share':>6}")
+        for name, values in sorted(per.items(), key=lambda item: -sum(item[1])):
+            mean = sum(values) / len(chosen)
+            print(
+                f"  {name:<16} {mean:7.3f} {_p95(values):7.3f} {mean / total if total else 0:6.1%}"
+            )
+    recorded = sum(
+        sum(v for k, v in r["phases"].items() if k not in ("parent",) and not k.startswith("#"))
+        for r in records
+    )
+    print(
+        f"\npool: {wall * workers / count:.2f} worker-seconds per notebook, of which "
+        f"{recorded / count:.2f} s in the phases above; the rest ({(wall * workers - recorded) / count:.2f} s) "
+        "is workers starting, batch set-up and waiting"
+    )
+
+
 def cluster_workers(scheduler: str) -> int:
     """How many submissions the cluster grades at once (the grader keeps one per worker)."""
     if scheduler.startswith(LOCAL):
@@ -370,6 +459,12 @@ def main() -> None:
         help="also grade on a Dask cluster: local:N (N workers here) or tcp://HOST:PORT",
     )
     parser.add_argument("--keep", action="store_true", help="keep the graded courses")
+    parser.add_argument(
+        "--profile", action="store_true", help="print where the pool's time goes, by phase"
+    )
+    parser.add_argument(
+        "--pool-only", action="store_true", help="grade only with the pool (no nbgrader runs)"
+    )
     args = parser.parse_args()
     if args.workers < 1 or args.learners < 1:
         parser.error("--workers and --learners need a number >= 1")
@@ -395,10 +490,21 @@ def main() -> None:
             f"cohort: {args.learners} learners x {', '.join(weeks)} = {count} notebooks",
             flush=True,
         )
+        profile = base / "profile.jsonl"
+        if args.profile:
+            os.environ[PROFILE] = str(profile)  # inherited by the pool's run only
+        pool = autograder_grade(parallel, weeks, "--workers", str(args.workers))
+        os.environ.pop(PROFILE, None)
+        if args.profile:
+            records = [json.loads(line) for line in profile.read_text().splitlines()]
+            profile_table(records, own_compute(stock, weeks), pool.seconds, args.workers)
+        if args.pool_only:
+            print(f"{pool.label}: {pool.seconds / count:.2f} s/notebook")
+            return
         runs = [
             nbgrader_autograde("stock `nbgrader autograde`", stock, weeks),
             nbgrader_autograde("`nbgrader autograde`, course config", sequential, weeks),
-            autograder_grade(parallel, weeks, "--workers", str(args.workers)),
+            pool,
         ]
         if args.scheduler:
             runs.append(autograder_grade(on_cluster, weeks, "--scheduler", args.scheduler))

@@ -30,6 +30,7 @@ from autograder.course import (
     check_assignments,
     nbgrader_api,
 )
+from autograder.grading import phases
 
 
 @dataclass
@@ -221,14 +222,38 @@ def _grade_here(course: Path, todo, on_progress, finish) -> None:
         if on_progress:
             on_progress(student, assignment)
         clock = time.monotonic()
-        outcome = taken_in(course, student, assignment)
-        if outcome.taken:
-            ok, reason, transient = run_autograde(api, course, student, assignment, outcome.taken)
-            if not ok:
-                outcome.failures.append(reason)
-                outcome.transient = transient
+        with phases.recording() as record:
+            with phases.phase("intake"):
+                outcome = taken_in(course, student, assignment)
+            if outcome.taken:
+                with phases.phase("nbgrader"):
+                    ok, reason, transient = run_autograde(
+                        api, course, student, assignment, outcome.taken
+                    )
+                if not ok:
+                    outcome.failures.append(reason)
+                    outcome.transient = transient
         outcome.seconds = time.monotonic() - clock
+        outcome.phases = record
+        parent = time.perf_counter()
         finish(outcome)
+        _profiled(outcome, time.perf_counter() - parent)
+
+
+def _profiled(outcome: Outcome, parent: float) -> None:
+    """With profiling on, one JSON line per graded submission: its phases and the seconds
+    this process spent committing and journalling it."""
+    if outcome.phases is None or not outcome.taken:
+        return
+    phases.write(
+        {
+            "student": outcome.student,
+            "assignment": outcome.assignment,
+            "notebooks": len(outcome.taken),
+            "seconds": outcome.seconds,
+            "phases": {**outcome.phases, "parent": parent},
+        }
+    )
 
 
 def _grade_pooled(course: Path, todo, run: Callable, on_progress, finish) -> None:
@@ -251,12 +276,14 @@ def _grade_pooled(course: Path, todo, run: Callable, on_progress, finish) -> Non
                 (lambda task: on_progress(task.student, task.assignment)) if on_progress else None
             )
             for outcome in run(tasks, on_start=started):
+                parent = time.perf_counter()
                 if outcome.scores is not None:
                     why = commit_with_retries(gradebook, outcome)
                     if why:
                         outcome.failures.append(why)
                         outcome.transient = True
                 finish(outcome)
+                _profiled(outcome, time.perf_counter() - parent)
     finally:
         cleanup(course)
 

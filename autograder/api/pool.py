@@ -45,6 +45,7 @@ from autograder.api.batch import state_directory
 from autograder.api.gradebook import build_template, read_scores
 from autograder.course import nbgrader_api
 from autograder.grading.intake import take_in
+from autograder.grading.phases import phase, recording
 
 INTAKE_DIRECTORY = ".intake"  # repaired copies of submissions, the ones nbgrader grades
 TEMPLATE = "template.db"
@@ -74,6 +75,7 @@ class Outcome:
     seconds: float = 0.0
     worker_rss_mb: float = 0.0  # peak resident memory of the worker process so far
     kernel_rss_mb: float = 0.0  # largest peak of the kernels and checkers it has started
+    phases: dict | None = None  # seconds per grading phase, when profiling (grading/phases.py)
 
 
 def taken_in(course: Path, student: str, assignment: str) -> Outcome:
@@ -191,7 +193,33 @@ def open_worker(root: Path) -> None:
         **{"CourseDirectory.submitted_directory": INTAKE_DIRECTORY, "CourseDirectory.db_url": url},
     )
     api.log.setLevel("ERROR")
+    _unsynced(private)
     _WORKER.update(course=root, private=private, url=url, api=api)
+
+
+def _unsynced(private: Path) -> None:
+    """No fsync for this worker's private gradebook: it is rebuilt for every submission and
+    read back at once, and a crash only means grading that submission again; nbgrader's
+    SaveAutoGrades commits once per grade cell, and each fsync cost ~10 ms. The course
+    gradebook, written by the parent alone, keeps its durability."""
+    import sqlite3
+
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    def connected(connection, _record) -> None:
+        if not isinstance(connection, sqlite3.Connection):
+            return
+        cursor = connection.cursor()
+        try:
+            files = [row[2] for row in cursor.execute("PRAGMA database_list")]
+            if files and files[0] and Path(files[0]) == private:
+                cursor.execute("PRAGMA synchronous=OFF")
+                cursor.execute("PRAGMA journal_mode=MEMORY")
+        finally:
+            cursor.close()
+
+    event.listen(Engine, "connect", connected)
 
 
 def grade_submission(task: Task) -> Outcome:
@@ -203,21 +231,29 @@ def grade_submission(task: Task) -> Outcome:
     course, private, url, api = (_WORKER[k] for k in ("course", "private", "url", "api"))
     course_id = api.coursedir.course_id
     clock = time.monotonic()
-    outcome = taken_in(course, task.student, task.assignment)
-    if outcome.taken:
-        shutil.copyfile(state_directory(course) / TEMPLATE, private)
-        if task.extension:
-            with Gradebook(url, course_id) as gradebook:
-                gradebook.add_student(task.student)
-                gradebook.add_submission(task.assignment, task.student, extension=task.extension)
-        ok, reason, transient = run_autograde(
-            api, course, task.student, task.assignment, outcome.taken
-        )
-        if ok:
-            outcome.scores = read_scores(url, course_id, task.student, task.assignment)
-        else:
-            outcome.failures.append(reason)
-            outcome.transient = transient
+    with recording() as record:
+        with phase("intake"):
+            outcome = taken_in(course, task.student, task.assignment)
+        if outcome.taken:
+            with phase("gradebook"):
+                shutil.copyfile(state_directory(course) / TEMPLATE, private)
+                if task.extension:
+                    with Gradebook(url, course_id) as gradebook:
+                        gradebook.add_student(task.student)
+                        gradebook.add_submission(
+                            task.assignment, task.student, extension=task.extension
+                        )
+            with phase("nbgrader"):
+                ok, reason, transient = run_autograde(
+                    api, course, task.student, task.assignment, outcome.taken
+                )
+            if ok:
+                with phase("gradebook"):
+                    outcome.scores = read_scores(url, course_id, task.student, task.assignment)
+            else:
+                outcome.failures.append(reason)
+                outcome.transient = transient
+    outcome.phases = record
     outcome.seconds = time.monotonic() - clock
     outcome.worker_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     outcome.kernel_rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

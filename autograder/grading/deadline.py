@@ -15,7 +15,8 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from autograder.api.batch import state_directory
@@ -45,12 +46,17 @@ def solution_seconds(
         return None
     state = state_directory(course)
     key, digest = f"{assignment}/{notebook}", _digest(source, release)
-    with (state / (CACHE + ".lock")).open("w") as lock:
+    # one lock per notebook, so two workers measure two notebooks at once; the shared cache
+    # file has its own lock, held only to read or update it
+    locks = state / "solution-locks"
+    locks.mkdir(exist_ok=True)
+    with (locks / f"{assignment}--{notebook}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        cache = _read(state / CACHE)
+        with _cache_locked(state):
+            cache = _read(state / CACHE)
         if cache.get(key, {}).get("digest") == digest:
             return float(cache[key]["seconds"])
-        folder = state / "solutions" / assignment
+        folder = state / "solutions" / Path(notebook).stem / assignment  # as a submission's
         take_in(source.parent, release.parent, folder)
         try:
             clock = time.monotonic()
@@ -58,11 +64,20 @@ def solution_seconds(
             seconds = time.monotonic() - clock
         finally:
             shutil.rmtree(folder, ignore_errors=True)
-        cache[key] = {"digest": digest, "seconds": round(seconds, 3)}
-        partial = state / (CACHE + ".tmp")
-        partial.write_text(json.dumps(cache, indent=1, sort_keys=True), encoding="utf-8")
-        os.replace(partial, state / CACHE)
+        with _cache_locked(state):
+            cache = _read(state / CACHE)
+            cache[key] = {"digest": digest, "seconds": round(seconds, 3)}
+            partial = state / (CACHE + f".{os.getpid()}.tmp")
+            partial.write_text(json.dumps(cache, indent=1, sort_keys=True), encoding="utf-8")
+            os.replace(partial, state / CACHE)
     return seconds
+
+
+@contextmanager
+def _cache_locked(state: Path) -> Iterator[None]:
+    with (state / (CACHE + ".lock")).open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
 
 
 def _read(path: Path) -> dict:

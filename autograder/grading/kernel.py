@@ -25,6 +25,7 @@ from traitlets import Bool, Float, Integer, Type, Unicode, default
 
 from autograder.grading.confine import Limits, confined_command
 from autograder.grading.deadline import notebook_deadline, solution_seconds
+from autograder.grading.phases import paused, phase
 from autograder.grading.template import WarmProcess, spawn_confined
 
 
@@ -161,7 +162,8 @@ class ConfinedExecute(Execute):
         return "immediate"  # a grading kernel holds nothing worth waiting for a polite exit
 
     def preprocess(self, nb, resources=None, km=None):
-        self._seconds = self._notebook_seconds(resources or {})
+        with phase("deadline"):  # measures the model solution once per version, else cached
+            self._seconds = self._notebook_seconds(resources or {})
         self._deadline = time.monotonic() + self._seconds
         self._overdue = False
         self._output_bytes = 0
@@ -190,7 +192,21 @@ class ConfinedExecute(Execute):
         runner = ConfinedExecute(config=self.config, kernel_manager_class=self.kernel_manager_class)
         runner.log = self.log
         nb = nbformat.read(path, as_version=4)
-        runner.preprocess(nb, {"metadata": {"path": str(path.parent)}})
+        with paused():
+            runner.preprocess(nb, {"metadata": {"path": str(path.parent)}})
+
+    # nbclient's setup_kernel (the one Execute uses) calls these synchronous wrappers
+    def start_new_kernel(self, **kwargs):
+        with phase("kernel"):
+            return super().start_new_kernel(**kwargs)
+
+    def start_new_kernel_client(self):
+        with phase("kernel"):
+            return super().start_new_kernel_client()
+
+    def _cleanup_kernel(self):
+        with phase("kernel"):
+            return super()._cleanup_kernel()
 
     def preprocess_cell(self, cell, resources, index):
         """A kernel that dies, hangs or stops answering fails its cell and the ones after it;
@@ -203,7 +219,8 @@ class ConfinedExecute(Execute):
             cell.outputs = [_died(f"{self._deadline_passed()}; this cell did not run", OVERDUE)]
             return cell, resources
         try:
-            cell, resources = super().preprocess_cell(cell, resources, index)
+            with phase("execute"):
+                cell, resources = super().preprocess_cell(cell, resources, index)
             if cell.cell_type == "code" and time.monotonic() >= self._deadline:
                 # stopped by what was left of the notebook's time, not by its own limit
                 self._overdue = True

@@ -23,6 +23,7 @@ from traitlets import Bool, Integer, Unicode
 from autograder import registry
 from autograder.course import Course, CourseError, configuration_files, find_course_root
 from autograder.grading.confine import Limits
+from autograder.grading.phases import count, phase
 from autograder.grading.remote import Missing, Worker, WorkerGone, answer
 from autograder.judges.errors import CheckFailed
 from autograder.notebooks import is_test_cell
@@ -193,25 +194,31 @@ class TrustedVerdicts(NbGraderPreprocessor):
         course = _course(self.course_root or str(cwd))
         roots = [course.root]
         limits = Limits(cpu_seconds=self.cpu_seconds, memory_mb=self.memory_mb)
-        with Worker(
-            cwd=cwd,
-            roots=roots,
-            limits=limits,
-            timeout=self.timeout,
-            step_timeout=self.cell_timeout,
-            warm=self.warm,
-        ) as worker:
-            for source in learner:  # one cell at a time, each with its own time limit
-                try:
-                    worker.request("run", cells=[source])
-                except WorkerGone:
-                    if worker.gone:
-                        break  # every check below reports it
+        with phase("verdict_worker"):
+            worker = Worker(
+                cwd=cwd,
+                roots=roots,
+                limits=limits,
+                timeout=self.timeout,
+                step_timeout=self.cell_timeout,
+                warm=self.warm,
+            )
+        with worker:
+            with phase("verdict_rerun"):
+                for source in learner:  # one cell at a time, each with its own time limit
+                    try:
+                        worker.request("run", cells=[source])
+                    except WorkerGone:
+                        if worker.gone:
+                            break  # every check below reports it
             for cell, checks in planned:
                 message, passed = None, ""
+                count("test_cells")
                 for check in checks:
-                    exercise = exercise_for(course, check)
-                    message = judge(exercise, check, worker, learner)
+                    with phase("verdict_load"):
+                        exercise = exercise_for(course, check)
+                    with phase("verdict_hidden" if check.hidden else "verdict_visible"):
+                        message = judge(exercise, check, worker, learner)
                     if message is not None:
                         break
                     passed = exercise.passed(hidden=check.hidden)

@@ -143,3 +143,17 @@ def test_a_first_submission_is_not_committed_before_its_scores(gradebook_url, tm
         with sqlite3.connect(tmp_path / "gradebook.db") as other:
             assert other.execute("SELECT id FROM student WHERE id = 'bob'").fetchall() == []
         gradebook.db.rollback()
+
+
+def test_only_the_private_gradebook_skips_fsync(tmp_path):
+    from sqlalchemy import create_engine, text
+
+    private, course = tmp_path / "worker-1.db", tmp_path / "gradebook.db"
+    pool._unsynced(private)
+    found = {}
+    for path in (private, course):
+        engine = create_engine(f"sqlite:///{path}")
+        with engine.connect() as connection:
+            found[path.name] = connection.execute(text("PRAGMA synchronous")).scalar()
+        engine.dispose()
+    assert found == {"worker-1.db": 0, "gradebook.db": 2}  # OFF; the course's stays FULL

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import shutil
+import threading
 from pathlib import Path
 
 import nbformat
@@ -64,6 +66,33 @@ def test_the_solution_is_run_as_a_submission_once_per_version(course):
     source.write_text(source.read_text(encoding="utf-8").replace("Sample variance", "Variance"))
     solution_seconds(course, "week01", NOTEBOOK, clock)
     assert len(clock.ran) == 2, "a changed solution is measured again"
+
+
+def test_two_notebooks_are_measured_at_once_and_both_cached(course):
+    """One notebook's measurement does not hold up another's (workers measure in parallel)."""
+    other = "sql_fundamentals.ipynb"
+    for folder in ("source", "release"):
+        shutil.copy2(ROOT / folder / "week01" / other, course / folder / "week01" / other)
+    started = threading.Event()
+    overlapped = []
+
+    def slow(path: Path) -> None:  # waits, inside its measurement, for the other to start
+        started.set()
+        overlapped.append(second_started.wait(timeout=20))
+
+    second_started = threading.Event()
+
+    def quick(path: Path) -> None:
+        second_started.set()
+
+    first = threading.Thread(target=solution_seconds, args=(course, "week01", NOTEBOOK, slow))
+    first.start()
+    assert started.wait(timeout=20)
+    solution_seconds(course, "week01", other, quick)
+    first.join()
+    assert overlapped == [True]
+    cached = json.loads((course / ".grading" / CACHE).read_text(encoding="utf-8"))
+    assert set(cached) == {f"week01/{NOTEBOOK}", f"week01/{other}"}
 
 
 def test_no_source_means_no_measurement(course):
