@@ -166,4 +166,4 @@ def _show_result(result) -> None:
     console = _console()
     if result.exercises:
         console.print(submission_table(result))
-    console.print(submission_summary(result), highlight=False)
+    console.print(submission_summary(result), highlight=False, markup=False)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.table import Table
+from rich.text import Text
 
 from autograder.api.check import FAIL, NOT_ATTEMPTED, PASS, ExerciseResult
 from autograder.client import SubmissionResult
@@ -34,9 +35,9 @@ def exercise_table(rows: list[Row], *, title: str, detail: str = "what to do") -
         table.add_column(column, overflow="fold", justify="right" if column == "points" else "left")
     for row in rows:
         style = STYLE.get(row.status, "")
+        # plain Text: a message may hold brackets ("[postgresql]", "df[col]") that are not markup
         cells = [row.notebook, row.exercise, *([row.points or ""] if with_points else [])]
-        status = f"[{style}]{row.status}[/{style}]" if style else row.status
-        table.add_row(*cells, status, row.message)
+        table.add_row(*map(Text, cells), Text(row.status, style=style), Text(row.message))
     return table
 
 

@@ -46,6 +46,7 @@ from autograder.api.gradebook import build_template, read_scores
 from autograder.course import nbgrader_api
 from autograder.grading.intake import take_in
 from autograder.grading.phases import phase, recording
+from autograder.grading.verdicts import CannotGradeError
 
 INTAKE_DIRECTORY = ".intake"  # repaired copies of submissions, the ones nbgrader grades
 TEMPLATE = "template.db"
@@ -143,6 +144,8 @@ def run_autograde(
             reason = f"{', '.join(stale)}: nbgrader reported success but did not write the graded notebook"
         else:
             reason = failure_reason(result)
+            if CannotGradeError.__name__ in text:  # the grader's fault: kept for the next run
+                return False, reason, True
         if not KERNEL_START_FAILED.search(text) and not reason.endswith(
             "did not write the graded notebook"
         ):

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from autograder.cli.output import console, errors
 from autograder.client import ClientError, write_config
@@ -52,7 +53,7 @@ def command(
         try:
             written.append(write_config(server=server, token=token))
         except ClientError as error:
-            errors.print(f"[red]error:[/red] {error}", highlight=False, soft_wrap=True)
+            errors.print(f"[red]error:[/red] {escape(str(error))}", highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None
         written.append(write_exchange_config(config_dir))
     for path in written:

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from autograder.course import CourseError
@@ -21,25 +22,25 @@ def course_errors():
     try:
         yield
     except CourseError as error:
-        errors.print(f"[red]error:[/red] {error}")
+        errors.print(f"[red]error:[/red] {escape(str(error))}")
         raise typer.Exit(2) from None
 
 
 def show_progress(student: str, assignment: str) -> None:
     """Progress line for each submission the grader starts."""
-    console.print(f"grading {assignment} of {student}", style="dim")
+    console.print(escape(f"grading {assignment} of {student}"), style="dim")
 
 
 def show_failures(failures: list[tuple[str, str, str]]) -> None:
     """One line per submission nbgrader could not grade, with its reason."""
     for student, assignment, why in failures:
-        errors.print(f"[red]could not grade[/red] {assignment} of {student}: {why}")
+        errors.print(f"[red]could not grade[/red] {escape(f'{assignment} of {student}: {why}')}")
 
 
 def show_notes(notes: list[tuple[str, str, str]]) -> None:
     """One line per repair made when a submission was taken in (renamed, restored cells...)."""
     for student, assignment, note in notes:
-        console.print(f"[yellow]note[/yellow] {assignment} of {student}: {note}")
+        console.print(f"[yellow]note[/yellow] {escape(f'{assignment} of {student}: {note}')}")
 
 
 def grade_table(rows: list[dict], *, title: str) -> Table:

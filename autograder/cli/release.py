@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from autograder.api.release import release
 from autograder.cli.output import console, course_errors, errors
@@ -26,9 +27,9 @@ def command(
     with course_errors():
         report = release(root=root, assignments=assignments or None, check=check)
     for problem in report.out_of_date:
-        errors.print(f"[red]out of date:[/red] {problem}")
+        errors.print(f"[red]out of date:[/red] {escape(str(problem))}")
     for leak in report.leaks:
-        errors.print(f"[red]leak:[/red] {leak}")
+        errors.print(f"[red]leak:[/red] {escape(str(leak))}")
     if not report.ok:
         if report.out_of_date:
             errors.print("run `autograder release` and commit release/")

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from autograder.cli.output import console, errors
 from autograder.client import ClientError, submit
@@ -30,13 +31,13 @@ def command(
     try:
         result = submit(notebook, server=server, token=token, timeout=timeout)
     except ClientError as error:
-        errors.print(f"[red]error:[/red] {error}", highlight=False, soft_wrap=True)
+        errors.print(f"[red]error:[/red] {escape(str(error))}", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
     if as_json:
         print(json.dumps(result.raw, indent=2))
     else:
         if result.exercises:
             console.print(submission_table(result))
-        console.print(submission_summary(result), highlight=False)
+        console.print(submission_summary(result), highlight=False, markup=False)
     if not result.ok:
         raise typer.Exit(1)

@@ -12,12 +12,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from autograder.data.store import store_path as learner_store_path
-from autograder.judges.errors import CheckFailed
+from autograder.judges.errors import Unavailable
 
 AT_GRADING = "hidden checks run when your notebook is graded; use check() to test your answer"
 
 
-class HiddenUnavailable(CheckFailed):
+class HiddenUnavailable(Unavailable):
     """Hidden data was asked for outside grading."""
 
 

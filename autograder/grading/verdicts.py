@@ -25,10 +25,16 @@ from autograder.course import Course, CourseError, configuration_files, find_cou
 from autograder.grading.confine import Limits
 from autograder.grading.phases import count, phase
 from autograder.grading.remote import Missing, Worker, WorkerGone, answer
-from autograder.judges.errors import CheckFailed
+from autograder.judges.errors import CheckFailed, Unavailable
 from autograder.notebooks import is_test_cell
 
 CHECK_METHODS = {"check": False, "check_hidden": True}
+
+
+class CannotGradeError(RuntimeError):
+    """The grader cannot judge an answer here (its PostgreSQL, the course's hidden seeds):
+    the notebook is not scored at all, rather than scored 0 for the grader's fault, and a
+    batch reports it and grades it again on its next run."""
 
 
 @dataclass(frozen=True)
@@ -147,6 +153,11 @@ def judge(exercise, check: Check, worker: Worker, cells: list[str]) -> str | Non
         if isinstance(given, Missing):
             return f"{check.name} is not defined: run the cell that defines it, then save"
         exercise.judge(given, hidden=check.hidden)
+    except Unavailable as missing:
+        raise CannotGradeError(
+            f"{check.name} could not be judged here, through no fault of the answer: "
+            f"{missing}; grade this submission again once that is fixed"
+        ) from None
     except CheckFailed as failure:
         return str(failure)
     except WorkerGone as gone:

@@ -11,3 +11,9 @@ class CheckFailed(AssertionError):
         super().__init__(
             "\n".join(f"- {p}" if len(self.problems) > 1 else p for p in self.problems)
         )
+
+
+class Unavailable(CheckFailed):
+    """A check that cannot run here (hidden data outside grading, PostgreSQL without its
+    extra or its server): not a fault of the answer. A learner reads the message; a grader
+    must not score the answer on it."""

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from autograder.judges.errors import CheckFailed
+from autograder.judges.errors import CheckFailed, Unavailable
 from autograder.judges.sql import trusted
 
 URL_VARIABLE = "AUTOGRADER_POSTGRES_URL"
@@ -31,8 +31,8 @@ TIMEOUT_VARIABLE = "AUTOGRADER_POSTGRES_TIMEOUT_MS"
 TIMEOUT_MS = 10_000  # a query on the store takes milliseconds; this stops a cross join
 READER = "autograder_reader"
 INSTALL = (
-    "answering in PostgreSQL needs the course's PostgreSQL extra: run "
-    "pip install 'ds-interview-loop[postgresql]' and restart the kernel"
+    "answering in PostgreSQL needs the course's PostgreSQL extra: "
+    "pip install 'ds-interview-loop[postgresql]' (in a notebook, then restart the kernel)"
 )
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
@@ -40,8 +40,22 @@ _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\Z")
 _LOCK = threading.Lock()
 
 
-class PostgresUnavailable(CheckFailed):
-    """PostgreSQL cannot be used here (the extra is missing): not a fault of the answer."""
+class PostgresUnavailable(Unavailable):
+    """PostgreSQL cannot be used here (the extra is missing, the server cannot be reached):
+    not a fault of the answer."""
+
+
+def _first_line(error: BaseException) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
+
+
+def _unreachable(error: BaseException) -> PostgresUnavailable:
+    if os.environ.get(URL_VARIABLE, "").strip():
+        server = f"the PostgreSQL server {URL_VARIABLE} names"
+    else:
+        server = "the course's private PostgreSQL server"
+    return PostgresUnavailable(f"{server} cannot be reached ({_first_line(error)})")
 
 
 def _driver():
@@ -66,7 +80,13 @@ def admin_url() -> str:
     folder = data_folder()
     folder.parent.mkdir(parents=True, exist_ok=True)
     # "stop" when the process ends; the folder (and the copied databases) stays for next time
-    return pgserver.get_server(folder, cleanup_mode="stop").get_uri()
+    try:
+        return pgserver.get_server(folder, cleanup_mode="stop").get_uri()
+    except Exception as error:  # pgserver raises its own errors for a server that won't start
+        raise PostgresUnavailable(
+            f"the course's private PostgreSQL server did not start in {folder} "
+            f"({_first_line(error)})"
+        ) from None
 
 
 def data_folder() -> Path:
@@ -81,7 +101,10 @@ def _password(url: str) -> str:
 @functools.lru_cache(maxsize=1)
 def _admin():
     psycopg2 = _driver()
-    conn = psycopg2.connect(admin_url())
+    try:
+        conn = psycopg2.connect(admin_url())
+    except psycopg2.OperationalError as error:
+        raise _unreachable(error) from None
     conn.autocommit = True
     return conn
 
@@ -104,14 +127,17 @@ def _reader():
         finally:
             cur.execute("SELECT pg_advisory_unlock(7126)")
     params = admin.get_dsn_parameters()
-    conn = psycopg2.connect(
-        dbname=params.get("dbname", "postgres"),
-        host=params.get("host"),
-        port=params.get("port"),
-        user=READER,
-        password=_password(url),
-        options=("-c default_transaction_read_only=on -c TimeZone=UTC -c DateStyle=ISO"),
-    )
+    try:
+        conn = psycopg2.connect(
+            dbname=params.get("dbname", "postgres"),
+            host=params.get("host"),
+            port=params.get("port"),
+            user=READER,
+            password=_password(url),
+            options=("-c default_transaction_read_only=on -c TimeZone=UTC -c DateStyle=ISO"),
+        )
+    except psycopg2.OperationalError as error:
+        raise _unreachable(error) from None
     conn.autocommit = True
     return conn
 
@@ -241,6 +267,8 @@ def run_query(
             f"{name} holds more than one statement; keep a single SELECT (no ';' in the middle)"
         )
     psycopg2 = _driver()
+    if _reader.cache_info().currsize and _reader().closed:
+        reset()  # the server went away since the last query (a restart): connect afresh
     schema = schema_for(conn)
     reader = _reader()
     try:
@@ -254,9 +282,15 @@ def run_query(
             columns = [d.name for d in cur.description]
             rows = [tuple(_plain(v) for v in row) for row in cur.fetchall()]
     except psycopg2.Error as error:
+        if reader.closed:  # the server went away mid-query: not the answer's fault
+            reset()
+            raise _unreachable(error) from None
         raise CheckFailed(_explain(error, name=name, where=where, hidden=hidden)) from None
     finally:  # a learner's BEGIN must not leave the next query inside its transaction
-        if reader.get_transaction_status() != psycopg2.extensions.TRANSACTION_STATUS_IDLE:
+        if (
+            not reader.closed
+            and reader.get_transaction_status() != psycopg2.extensions.TRANSACTION_STATUS_IDLE
+        ):
             with reader.cursor() as cur:
                 cur.execute("ROLLBACK")
     return (

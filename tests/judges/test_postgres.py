@@ -1,5 +1,6 @@
 """Answers whose first line is ``-- dialect: postgresql`` run on a real PostgreSQL server."""
 
+import socket
 import sys
 
 import pytest
@@ -7,6 +8,7 @@ import pytest
 from autograder.exercises.sql import SqlExercise, visible_database
 from autograder.judges import CheckFailed, postgres
 from autograder.judges.dialects import POSTGRESQL, SQLITE, dialect_of
+from autograder.judges.errors import Unavailable
 from autograder.sql import run_sql
 
 PG = "-- dialect: postgresql\n"
@@ -111,3 +113,31 @@ def test_without_the_extra_one_sentence_says_how_to_install(monkeypatch):
         exercise.judge(MONTHLY_PG, hidden=False)
     assert str(failed.value) == postgres.INSTALL
     assert "pip install 'ds-interview-loop[postgresql]'" in postgres.INSTALL
+
+
+def test_a_server_that_cannot_be_reached_is_not_the_answers_fault(server, monkeypatch):
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv(postgres.URL_VARIABLE, f"postgresql://nobody:secret@127.0.0.1:{port}/x")
+    postgres.reset()
+    try:
+        exercise = SqlExercise("monthly", variable="q", reference=MONTHLY)
+        with pytest.raises(postgres.PostgresUnavailable) as failed:
+            exercise.judge(MONTHLY_PG, hidden=False)
+        assert isinstance(failed.value, Unavailable)
+        said = str(failed.value)
+        assert said.startswith(
+            f"the PostgreSQL server {postgres.URL_VARIABLE} names cannot be reached"
+        )
+        assert "secret" not in said
+    finally:
+        monkeypatch.undo()
+        postgres.reset()
+    assert len(run(PG + "SELECT 1 AS one")) == 1  # the configured server again, connected afresh
+
+
+def test_a_restarted_server_is_connected_to_again(server):
+    run(PG + "SELECT 1 AS one")
+    postgres._reader().close()  # as a server restart leaves it
+    assert run(PG + "SELECT 2 AS two")["two"][0] == 2
