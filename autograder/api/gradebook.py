@@ -42,13 +42,28 @@ STRUCTURE_TABLES = (
 def build_template(main_url: str, course_id: str, path: Path) -> None:
     """An SQLite gradebook holding the course structure of ``main_url`` and no learners."""
     from nbgrader.api import Base, Gradebook
-    from sqlalchemy import create_engine
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import DBAPIError
 
     path.unlink(missing_ok=True)
-    Gradebook(f"sqlite:///{path}", course_id).close()  # schema, alembic version, this course
     source = create_engine(main_url)
     target = create_engine(f"sqlite:///{path}")
     try:
+        # nbgrader stamps a new gradebook with its schema version by running `alembic heads`
+        # in a subprocess (about 3 s of CPU); the course gradebook already holds that version
+        try:
+            with source.connect() as read:
+                version = read.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        except DBAPIError:  # a gradebook made without alembic: let nbgrader stamp this one
+            version = None
+        if version is not None:
+            Base.metadata.create_all(bind=target)
+            with target.begin() as write:
+                write.execute(
+                    text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)")
+                )
+                write.execute(text("INSERT INTO alembic_version VALUES (:v)"), {"v": version})
+        Gradebook(f"sqlite:///{path}", course_id).close()  # this course (and, if new, schema)
         with source.connect() as read, target.begin() as write:
             for table in Base.metadata.sorted_tables:
                 if table.name not in STRUCTURE_TABLES:

@@ -105,6 +105,29 @@ def test_template_holds_the_course_structure_and_no_learner(gradebook_url, tmp_p
         assert gradebook.students == []
 
 
+def test_the_template_takes_its_schema_version_from_the_course_gradebook(
+    gradebook_url, tmp_path, monkeypatch
+):
+    """nbgrader stamps a new gradebook by running `alembic heads` in a subprocess (~3 s of
+    CPU, once per pooled batch); the template copies the course gradebook's version instead."""
+    import nbgrader.api
+    from sqlalchemy import create_engine, text
+
+    def no_alembic():
+        raise AssertionError("the template ran alembic")
+
+    monkeypatch.setattr(nbgrader.api, "get_alembic_version", no_alembic)
+    template = tmp_path / "template.db"
+    gradebook_db.build_template(gradebook_url, "course", template)
+    versions = []
+    for url in (gradebook_url, f"sqlite:///{template}"):
+        engine = create_engine(url)
+        with engine.connect() as read:
+            versions.append(read.execute(text("SELECT version_num FROM alembic_version")).all())
+        engine.dispose()
+    assert versions[0] == versions[1] and len(versions[0]) == 1
+
+
 def test_commit_writes_auto_scores_and_keeps_manual_ones(gradebook_url):
     with Gradebook(writer_url(gradebook_url), "course") as gradebook:
         gradebook_db.commit(gradebook, scores(2.0))
