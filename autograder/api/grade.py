@@ -111,6 +111,7 @@ def grade(
     on_graded: Callable[[Progress], None] | None = None,
     scheduler: str | None = None,
     students: list[str] | None = None,
+    keep_workers: bool = False,
 ) -> GradeReport:
     """Autograde every submission of the given assignments (all weeks when none are named).
 
@@ -130,6 +131,8 @@ def grade(
     commits and the journal stay here, as with ``workers``.
 
     ``students`` grades only those learners' submissions (the course server grades one).
+    ``keep_workers`` keeps the ``workers`` processes for this process's next call, and grades
+    even a single submission with them (the course server, which grades batch after batch).
 
     Workers are spawned processes, so a script calling this with ``workers`` > 1 or a
     scheduler must guard its entry point with ``if __name__ == "__main__":`` (as for any
@@ -201,8 +204,8 @@ def grade(
             if scheduler is not None and todo:
                 run = partial(run_cluster, config, scheduler=scheduler)
                 _grade_pooled(course, todo, run, on_progress, finish)
-            elif workers > 1 and len(todo) > 1:
-                run = partial(run_pool, course, workers=workers)
+            elif workers > 1 and todo and (len(todo) > 1 or keep_workers):
+                run = partial(run_pool, course, workers=workers, keep=keep_workers)
                 _grade_pooled(course, todo, run, on_progress, finish)
             else:
                 _grade_here(course, todo, on_progress, finish)

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import ctypes
 import multiprocessing
+import multiprocessing.util
 import os
 import re
 import shutil
@@ -280,27 +281,80 @@ def cleanup(course: Path) -> None:
         path.unlink(missing_ok=True)
 
 
+_KEPT: dict[tuple[str, int], ProcessPoolExecutor] = {}
+
+
+def _new_executor(course: Path, workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_init_worker,
+        initargs=(str(course), os.getpid()),
+    )
+
+
+def kept_executor(course: Path, workers: int) -> ProcessPoolExecutor:
+    """This process's long-lived pool for ``course``: a process that grades batch after batch
+    (the course server) keeps its workers, their imports and warm templates between batches."""
+    key = (str(Path(course).resolve()), workers)
+    if key not in _KEPT:
+        if not _KEPT:
+            # a spawned process (the server's grading process) joins its children at exit
+            # before executors tell their workers to stop, and closes queues' feeder threads
+            # (finalizers of priority 10): stop the workers before both, or exit hangs
+            multiprocessing.util.Finalize(None, _drop_all_kept, exitpriority=100)
+        _KEPT[key] = _new_executor(course, workers)
+    return _KEPT[key]
+
+
+def _drop_all_kept() -> None:
+    for executor in list(_KEPT.values()):
+        drop_kept(executor)
+
+
+def _warm_worker() -> int:
+    from autograder.grading.template import template
+
+    template()  # started now rather than on the first submission
+    return os.getpid()
+
+
+def warm_kept(course: Path, workers: int) -> None:
+    """Start the kept pool's workers and their warm templates (one task per worker: each
+    waits for the others, so no worker takes two)."""
+    executor = kept_executor(course, workers)
+    barrier = [executor.submit(_warm_worker) for _ in range(workers)]
+    for future in barrier:
+        future.result()
+
+
+def drop_kept(executor: ProcessPoolExecutor) -> None:
+    for key, kept in list(_KEPT.items()):
+        if kept is executor:
+            del _KEPT[key]
+    executor.shutdown(wait=True, cancel_futures=True)
+
+
 def run_pool(
     course: Path,
     tasks: list[Task],
     workers: int,
     on_start: Callable[[Task], None] | None = None,
+    keep: bool = False,
 ) -> Iterator[Outcome]:
     """Grade ``tasks`` with ``workers`` processes, yielding each outcome as it arrives.
 
     At most ``workers`` submissions are in flight, so if a worker process dies (the pool then
     breaks) the ones it could have been grading are known: they are graded again once in a
-    fresh pool, and reported as failures if that pool breaks too.
+    fresh pool, and reported as failures if that pool breaks too. With ``keep`` the pool
+    outlives the batch (:func:`kept_executor`), unless it broke.
     """
-    context = multiprocessing.get_context("spawn")
     pending = deque(tasks)
     while pending:
-        executor = ProcessPoolExecutor(
-            max_workers=min(workers, len(pending)),
-            mp_context=context,
-            initializer=_init_worker,
-            initargs=(str(course), os.getpid()),
-        )
+        if keep:
+            executor = kept_executor(course, workers)
+        else:
+            executor = _new_executor(course, min(workers, len(pending)))
         outstanding: dict = {}
         broken = False
         try:
@@ -335,4 +389,5 @@ def run_pool(
                             transient=True,
                         )
         finally:
-            executor.shutdown(wait=True, cancel_futures=True)
+            if broken or not keep:
+                drop_kept(executor)

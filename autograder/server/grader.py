@@ -13,7 +13,8 @@ so ``submitted/`` and the gradebook always hold the attempt that counts.
 Grading runs in one long-lived spawned process (nbgrader imported once, kernels forked from
 the warm template), driven by one thread of the server, so the IOLoop never waits on it.
 Up to ``workers`` queued submissions of one assignment from different learners are graded
-in one batch with that many grading processes.
+in one batch; with ``workers`` > 1 that process keeps a pool of that many grading processes
+for its whole life (each with its warm template) and only commits what they grade.
 """
 
 from __future__ import annotations
@@ -114,6 +115,7 @@ def grade_batch(
             students=learners,
             scheduler=scheduler,
             workers=workers,
+            keep_workers=scheduler is None and workers > 1,
         )
     except CourseError as error:
         if BUSY in str(error):
@@ -160,22 +162,28 @@ def grade_batch(
             students=[job["learner"] for job in restore],
             scheduler=scheduler,
             workers=workers,
+            keep_workers=scheduler is None and workers > 1,
         )
     return outcomes
 
 
-def _warm_up() -> None:
+def _warm_up(course: str, workers: int, scheduler: str | None) -> None:
     """Import the grading stack and start the warm template once, at the server's start,
-    so the first submission does not wait for them (later ones reuse both)."""
+    so the first submission does not wait for them (later ones reuse both). With several
+    workers, they grade and this process only commits: their templates are started instead."""
     import nbgrader.apps  # noqa: F401
 
     import autograder.api.grade  # noqa: F401
+    from autograder.api.pool import warm_kept
     from autograder.grading.template import template
 
     try:
-        template()
+        if scheduler is None and workers > 1:
+            warm_kept(Path(course), workers)
+        elif scheduler is None:
+            template()
     except Exception as error:  # a cold start still works; say why warm ones will not
-        log.warning("the warm template did not start: %s", error)
+        log.warning("the grading processes did not warm up: %s", error)
 
 
 def _ready() -> bool:
@@ -213,6 +221,7 @@ class Grader:
             max_workers=1,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_warm_up,
+            initargs=(str(self.course), self.workers, self.scheduler),
         )
         return executor
 
