@@ -12,10 +12,11 @@
 # starts a cohort on a laptop or a single VM; but every single-user server runs as the Unix user
 # that runs the Hub. Each learner has their own folder and JupyterLab's file browser stays in
 # it, yet code in a learner's kernel can read other learners' folders and the course folder.
-# For learners you do not trust with that, set AUTOGRADER_HUB_SPAWNER=system: LocalProcessSpawner
-# with PAM-authenticated system users, each server running as its own user (the course folder
-# then belongs to the Hub's user, mode 0700), or use The Littlest JupyterHub or Zero to
-# JupyterHub (docs/jupyterhub.md), which give each learner their own user or container.
+# For learners you do not trust with that, set AUTOGRADER_HUB_SPAWNER=system (the Hub run as
+# root): LocalProcessSpawner, each server running as the system user of that name, whose home
+# is made theirs alone (0700), and the course folder closed to other users (o-rwx); PAM logs
+# them in (AUTOGRADER_HUB_AUTHENTICATOR=dummy lets in only users an admin made). Or use The
+# Littlest JupyterHub or Zero to JupyterHub (docs/jupyterhub.md): a user or container each.
 #
 # Settings (environment variables, all optional):
 #   AUTOGRADER_COURSE          course folder (default: the folder above deploy/)
@@ -26,6 +27,7 @@
 #                              (default: instructor)
 #   AUTOGRADER_HUB_PASSWORD    the DummyAuthenticator's shared password (default: none asked)
 #   AUTOGRADER_HUB_SPAWNER     simple (default) or system (see above)
+#   AUTOGRADER_HUB_AUTHENTICATOR  with system: pam (default) or dummy
 #   AUTOGRADER_SERVE_ARGS      more options of `autograder serve`, e.g. "--workers 2 --keep best"
 #   AUTOGRADER_SERVE_PORT, AUTOGRADER_HUB_API_PORT, AUTOGRADER_PROXY_API_PORT: internal ports
 import asyncio
@@ -117,14 +119,22 @@ c.JupyterHub.load_roles = [
 ]
 
 # -- each user's JupyterLab --------------------------------------------------------------------
-if os.environ.get("AUTOGRADER_HUB_SPAWNER", "simple") == "system":
-    c.JupyterHub.authenticator_class = "pam"
+SYSTEM_USERS = os.environ.get("AUTOGRADER_HUB_SPAWNER", "simple") == "system"
+if SYSTEM_USERS:
+    # each user's server runs as the system user of that name; their home is theirs alone
+    c.JupyterHub.authenticator_class = os.environ.get("AUTOGRADER_HUB_AUTHENTICATOR", "pam")
     c.JupyterHub.spawner_class = "localprocess"
+    # only users an administrator made (or PAM accepts) log in: a name is a system account
+    c.Authenticator.allow_all = False
+    c.Authenticator.allow_existing_users = True
+    # the course (its key, hidden data, every learner's work) is not for other users; its
+    # group (instructors' Unix group, if the admin made one) keeps its access
+    course.chmod(course.stat().st_mode & ~0o007)
 else:
     c.JupyterHub.spawner_class = "simple"
     c.SimpleLocalProcessSpawner.home_dir_template = str(state / "home" / "{username}")
 c.Spawner.cmd = [sys.executable, "-m", "jupyterhub.singleuser"]
-if os.geteuid() == 0 and os.environ.get("AUTOGRADER_HUB_SPAWNER", "simple") != "system":
+if os.geteuid() == 0 and not SYSTEM_USERS:
     # a container run as root (CI): Jupyter refuses root unless told; on a shared machine run
     # the Hub as an ordinary user instead, since every learner's kernel runs as that user
     c.Spawner.args = ["--allow-root"]
@@ -141,15 +151,32 @@ c.Spawner.http_timeout = 60
 c.Spawner.start_timeout = 120
 
 
+def _system_user(name: str):
+    """A system user's home, uid and gid, and a function that makes a child process them."""
+    import pwd
+
+    from jupyterhub.spawner import set_user_setuid
+
+    entry = pwd.getpwnam(name)
+    return Path(entry.pw_dir), entry.pw_uid, entry.pw_gid, set_user_setuid(name, chdir=False)
+
+
 async def configure_server(spawner):
-    """Learners: `autograder learner-setup --hub`. Instructors: Formgrader on the course."""
-    if not hasattr(spawner, "home_dir"):
-        return  # system users set up their own home (docs/jupyterhub.md)
+    """Learners: `autograder learner-setup --hub`. Instructors: Formgrader on the course.
+
+    A system user's files are written as that user, in their own home (mode 0700)."""
     instructor = any(group.name == GROUP for group in spawner.user.groups)
     if instructor:
         spawner.notebook_dir = str(course)
-    home = Path(spawner.home_dir)
-    home.mkdir(parents=True, exist_ok=True, mode=0o700)
+    as_user = None
+    if hasattr(spawner, "home_dir"):
+        home = Path(spawner.home_dir)
+        home.mkdir(parents=True, exist_ok=True, mode=0o700)
+    else:
+        home, uid, gid, as_user = _system_user(spawner.user.name)
+        home.mkdir(parents=True, exist_ok=True)
+        os.chown(home, uid, gid)
+        home.chmod(0o700)
     config_dir = home / ".jupyter"
     spawner.environment = {
         **spawner.environment,
@@ -166,12 +193,20 @@ async def configure_server(spawner):
             f"c = get_config()  # noqa: F821\nload_subconfig({str(course / 'nbgrader_config.py')!r})\n",
             encoding="utf-8",
         )
+        if as_user is not None:
+            for path in [config_dir, *config_dir.rglob("*")]:
+                os.chown(path, uid, gid)
         return
     command = [sys.executable, "-m", "autograder", "learner-setup", "--hub"]
     command += ["--server", course_url, "--config-dir", str(config_dir)]
     env = {**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config")}
     process = await asyncio.create_subprocess_exec(
-        *command, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+        *command,
+        env=env,
+        cwd=str(home),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        preexec_fn=as_user,  # a system user's own files, made as them
     )
     _, stderr = await process.communicate()
     if process.returncode:

@@ -57,7 +57,7 @@ def missing_programs() -> str | None:
 class Hub:
     """``jupyterhub`` as a subprocess (its own process group), with the course service."""
 
-    def __init__(self, course: Path, folder: Path):
+    def __init__(self, course: Path, folder: Path, env: dict | None = None):
         self.course, self.folder = Path(course), Path(folder)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -74,6 +74,7 @@ class Hub:
             "AUTOGRADER_SERVE_PORT": str(free_port()),
             "AUTOGRADER_INSTRUCTORS": INSTRUCTOR,
             "COHORT_ADMIN_TOKEN": self.admin_token,
+            **(env or {}),
         }
         self.log = self.folder / "jupyterhub.log"
         with self.log.open("wb") as log:
