@@ -8,15 +8,16 @@
 # the Hub's own token; no token is handed out. Instructors (the Hub group `instructors`, filled
 # from AUTOGRADER_INSTRUCTORS) get Formgrader on the course folder.
 #
-# Spawner: SimpleLocalProcessSpawner. It needs no system users and no root, so one command
-# starts a cohort on a laptop or a single VM; but every single-user server runs as the Unix user
-# that runs the Hub. Each learner has their own folder and JupyterLab's file browser stays in
-# it, yet code in a learner's kernel can read other learners' folders and the course folder.
-# For learners you do not trust with that, set AUTOGRADER_HUB_SPAWNER=system (the Hub run as
-# root): LocalProcessSpawner, each server running as the system user of that name, whose home
-# is made theirs alone (0700), and the course folder closed to other users (o-rwx); PAM logs
-# them in (AUTOGRADER_HUB_AUTHENTICATOR=dummy lets in only users an admin made). Or use The
-# Littlest JupyterHub or Zero to JupyterHub (docs/jupyterhub.md): a user or container each.
+# Spawner, run as an ordinary user: SimpleLocalProcessSpawner. It needs no system users and no
+# root, so one command starts a cohort on a laptop or a single VM; but every single-user server
+# runs as the Unix user that runs the Hub. Each learner has their own folder and JupyterLab's
+# file browser stays in it, yet code in a learner's kernel can read other learners' folders and
+# the course folder. For learners you do not trust with that, run the Hub as root (system
+# users, the default there; AUTOGRADER_HUB_SPAWNER=system): LocalProcessSpawner, each server
+# running as the system user of that name, whose home is made theirs alone (0700), and the
+# course folder closed to other users (o-rwx); PAM logs them in
+# (AUTOGRADER_HUB_AUTHENTICATOR=dummy lets in only users an admin made). Or use The Littlest
+# JupyterHub or Zero to JupyterHub (docs/jupyterhub.md): a user or container each.
 #
 # Settings (environment variables, all optional):
 #   AUTOGRADER_COURSE          course folder (default: the folder above deploy/)
@@ -26,7 +27,7 @@
 #   AUTOGRADER_INSTRUCTORS     comma-separated Hub user names in the instructors group
 #                              (default: instructor)
 #   AUTOGRADER_HUB_PASSWORD    the DummyAuthenticator's shared password (default: none asked)
-#   AUTOGRADER_HUB_SPAWNER     simple (default) or system (see above)
+#   AUTOGRADER_HUB_SPAWNER     simple or system (see above); default: system as root, else simple
 #   AUTOGRADER_HUB_AUTHENTICATOR  with system: pam (default) or dummy
 #   AUTOGRADER_SERVE_ARGS      more options of `autograder serve`, e.g. "--workers 2 --keep best"
 #   AUTOGRADER_SERVE_PORT, AUTOGRADER_HUB_API_PORT, AUTOGRADER_PROXY_API_PORT: internal ports
@@ -119,7 +120,10 @@ c.JupyterHub.load_roles = [
 ]
 
 # -- each user's JupyterLab --------------------------------------------------------------------
-SYSTEM_USERS = os.environ.get("AUTOGRADER_HUB_SPAWNER", "simple") == "system"
+# system users by default when the Hub runs as root: never every learner's code as root
+SYSTEM_USERS = (
+    os.environ.get("AUTOGRADER_HUB_SPAWNER") or ("system" if os.geteuid() == 0 else "simple")
+) == "system"
 if SYSTEM_USERS:
     # each user's server runs as the system user of that name; their home is theirs alone
     c.JupyterHub.authenticator_class = os.environ.get("AUTOGRADER_HUB_AUTHENTICATOR", "pam")
@@ -135,8 +139,9 @@ else:
     c.SimpleLocalProcessSpawner.home_dir_template = str(state / "home" / "{username}")
 c.Spawner.cmd = [sys.executable, "-m", "jupyterhub.singleuser"]
 if os.geteuid() == 0 and not SYSTEM_USERS:
-    # a container run as root (CI): Jupyter refuses root unless told; on a shared machine run
-    # the Hub as an ordinary user instead, since every learner's kernel runs as that user
+    # simple asked for as root (a throwaway container, CI): Jupyter refuses root unless told;
+    # on a shared machine run the Hub as an ordinary user instead, since every learner's
+    # kernel runs as that user
     c.Spawner.args = ["--allow-root"]
 c.Spawner.default_url = "/lab"
 c.Spawner.env_keep = ["PATH", "PYTHONPATH", "LANG", "LC_ALL", "TMPDIR", "JUPYTERHUB_SINGLEUSER_APP"]

@@ -74,6 +74,8 @@ class Hub:
             "AUTOGRADER_SERVE_PORT": str(free_port()),
             "AUTOGRADER_INSTRUCTORS": INSTRUCTOR,
             "COHORT_ADMIN_TOKEN": self.admin_token,
+            # users made over the REST API only, no system accounts (test_system_users has them)
+            "AUTOGRADER_HUB_SPAWNER": "simple",
             **(env or {}),
         }
         self.log = self.folder / "jupyterhub.log"
