@@ -241,6 +241,7 @@ def spawn_confined(
 
 def _child(request: dict, fds: list[int], ready: int) -> None:
     """In the forked child: confine as confine.main does, then run the module. Never returns."""
+    started = False
     try:
         for target, fd in enumerate(fds):
             os.dup2(fd, target)
@@ -274,10 +275,13 @@ def _child(request: dict, fds: list[int], ready: int) -> None:
         _die_with_parent()  # after the switch to nobody, which clears it
         os.write(ready, b"1")
         os.close(ready)
+        started = True
         _run(_guarded(cmd, spec), spec)
     except BaseException as error:  # noqa: BLE001 (the child must never return to the loop)
+        # after the start, what ran was the kernel or worker, learner code included
+        what = "warm child ended" if started else "warm start failed"
         try:
-            os.write(2, f"warm start failed: {type(error).__name__}: {error}\n".encode())
+            os.write(2, f"{what}: {type(error).__name__}: {error}\n".encode())
         finally:
             os._exit(70)
     os._exit(0)
