@@ -282,9 +282,13 @@ def run_query(
             columns = [d.name for d in cur.description]
             rows = [tuple(_plain(v) for v in row) for row in cur.fetchall()]
     except psycopg2.Error as error:
-        if reader.closed:  # the server went away mid-query: not the answer's fault
+        if reader.closed:  # the connection is gone: the server's fault, or the answer's own?
             reset()
-            raise _unreachable(error) from None
+            _reader()  # raises PostgresUnavailable when the server is gone
+            raise CheckFailed(
+                f"{name} ended its own connection to PostgreSQL on {where}; the answer must "
+                "be a plain SELECT"
+            ) from None
         raise CheckFailed(_explain(error, name=name, where=where, hidden=hidden)) from None
     finally:  # a learner's BEGIN must not leave the next query inside its transaction
         if (

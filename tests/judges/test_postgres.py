@@ -141,3 +141,10 @@ def test_a_restarted_server_is_connected_to_again(server):
     run(PG + "SELECT 1 AS one")
     postgres._reader().close()  # as a server restart leaves it
     assert run(PG + "SELECT 2 AS two")["two"][0] == 2
+
+
+def test_an_answer_that_ends_its_own_connection_is_the_answers_fault(server):
+    with pytest.raises(CheckFailed, match="ended its own connection") as failed:
+        run(PG + "SELECT pg_terminate_backend(pg_backend_pid()) AS gone")
+    assert not isinstance(failed.value, Unavailable)  # graded, not left for the grader
+    assert run(PG + "SELECT 3 AS three")["three"][0] == 3
