@@ -24,6 +24,7 @@ import multiprocessing
 import shutil
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -210,6 +211,7 @@ class Grader:
         self.course, self.store = Path(course), store
         self.keep, self.scheduler, self.workers = keep, scheduler, max(1, workers)
         self.grace = grace
+        self.on_finish: Callable[[], None] | None = None  # told of each submission finished
         self.wake = threading.Event()
         self.stopping = threading.Event()
         self.crashes: dict[str, int] = {}
@@ -344,3 +346,5 @@ class Grader:
             total=outcome.get("total"),
             counted=bool(outcome.get("counted")),
         )
+        if self.on_finish is not None:
+            self.on_finish()

@@ -98,6 +98,8 @@ async def _run(
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stopped.set)
+    settings.finished.bind(loop)
+    grader.on_finish = settings.finished.notify
     grader.start()
     url = f"http://{ip}:{port}{prefix.rstrip('/')}"
     if on_ready:
