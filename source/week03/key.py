@@ -471,18 +471,54 @@ def _plant_same_second_cart(conn) -> None:
     conn.executemany("INSERT INTO web_events VALUES (?, ?, ?, ?, ?)", rows)
 
 
+# Session shapes the shared variants lack, each twice; what a correct query finds in brackets.
+_FUNNEL_SHAPES = (
+    # viewed again after the cart: the cart still follows the FIRST view (purchase)
+    (("view", "10:00:00"), ("cart", "10:01:00"), ("view", "10:02:00"), ("checkout", "10:03:00"),
+     ("purchase", "10:04:00")),
+    # a checkout after an early cart (before any view) but before the cart that counts (cart)
+    (("cart", "11:00:00"), ("view", "11:01:00"), ("checkout", "11:02:00"), ("cart", "11:03:00")),
+    # a checkout at the very second of the counted cart is not after it (cart)
+    (("view", "13:00:00"), ("cart", "13:01:00"), ("checkout", "13:01:00"),
+     ("purchase", "13:02:00")),
+    # a purchase at the very second of the checkout is not after it (checkout)
+    (("view", "14:00:00"), ("cart", "14:01:00"), ("checkout", "14:02:00"),
+     ("purchase", "14:02:00")),
+)  # fmt: skip
+
+
+def _plant_funnel_traps(conn) -> None:
+    """The same-second cart above, then each of _FUNNEL_SHAPES on two days."""
+    _plant_same_second_cart(conn)
+    session, event = conn.execute(
+        "SELECT MAX(session_id) + 1, MAX(event_id) + 1 FROM web_events"
+    ).fetchone()
+    rows = []
+    for day in ("2021-05-11", "2021-10-20"):
+        for shape in _FUNNEL_SHAPES:
+            for step, at in shape:
+                rows.append((event + len(rows), session, step, 7, f"{day} {at}"))
+            session += 1
+    conn.executemany("INSERT INTO web_events VALUES (?, ?, ?, ?, ?)", rows)
+
+
 conversion_funnel = SqlExercise(
     "conversion_funnel",
     variable="FUNNEL_SQL",
     reference=_FUNNEL,
     ordered=True,
     order_note="one row per step in funnel order: view, cart, checkout, purchase",
-    hidden_databases=_variants_with(_plant_same_second_cart),
+    hidden_databases=_variants_with(_plant_funnel_traps),
     prompt_rules=(
         PromptRule(
             "a cart event that happened (by occurred_at) after the session's first view",
             case="hidden database 1",
             bank="fail_cart_at_the_view_second",
+        ),
+        PromptRule(
+            "after the session's first view",
+            case="hidden database 1",
+            bank="fail_cart_after_last_view",
         ),
         PromptRule(
             "a cart before any view does not count",
@@ -498,6 +534,16 @@ conversion_funnel = SqlExercise(
             "a checkout event after the first cart event that counted for the previous step",
             case="hidden database 1",
             bank="fail_checkout_after_view",
+        ),
+        PromptRule(
+            "the first cart event that counted for the previous step",
+            case="hidden database 1",
+            bank="fail_checkout_after_first_cart_overall",
+        ),
+        PromptRule(
+            "and purchase likewise after that checkout",
+            case="hidden database 1",
+            bank="fail_purchase_at_the_checkout_second",
         ),
         PromptRule(
             "a session reaches step k when its events contain the first k steps in order of time",
@@ -688,15 +734,45 @@ FROM typed AS a
 JOIN typed AS b ON a.email = b.email AND a.account_id < b.account_id
 """
 
+
+def _plant_email_traps(conn) -> None:
+    """Different people whose emails differ only where LIKE's '_' matches any character, or
+    by a space inside the email (TRIM removes only leading and trailing spaces)."""
+    account = conn.execute("SELECT MAX(account_id) + 1 FROM accounts").fetchone()[0]
+    rows = [
+        ("Kim Lee", "kimxlee@example.com"),  # '_' in the later account's email
+        ("Kim Lee", "kim_lee@example.com"),
+        ("Ana Ruiz", "ana_ruiz@example.org"),  # '_' in the earlier account's email
+        ("Ana Ruiz", "ana.ruiz@example.org"),
+        ("Jo Ann Park", "jo ann@example.net"),
+        ("Joann Park", " joann@example.net"),
+    ]
+    conn.executemany(
+        "INSERT INTO accounts VALUES (?, ?, ?, '2021-06-01 10:00:00')",
+        [(account + i, name, email) for i, (name, email) in enumerate(rows)],
+    )
+
+
 duplicate_customers = SqlExercise(
     "duplicate_customers",
     variable="DUPLICATES_SQL",
     reference=_DUPLICATES,
+    hidden_databases=_variants_with(_plant_email_traps),
     prompt_rules=(
         PromptRule(
             "after removing leading and trailing spaces (TRIM)",
             case="hidden database 1",
             bank="fail_lower_without_trim",
+        ),
+        PromptRule(
+            "removing leading and trailing spaces",
+            case="hidden database 1",
+            bank="fail_replace_every_space",
+        ),
+        PromptRule(
+            "their emails are equal",
+            case="hidden database 1",
+            bank="fail_like_wildcards",
         ),
         PromptRule(
             "ignoring letter case (LOWER)",
@@ -804,9 +880,10 @@ GROUP BY p.category
 
 
 def _plant_pivot_traps(conn) -> None:
-    """A category with products but no sale at all, and one completed 2021 line of a single
-    item paid with a fraction of a cent (after a percentage discount): only sums rounded to
-    cents match."""
+    """A category with products but no sale at all, and two completed 2021 lines of a single
+    item paid with a fraction of a cent (after a percentage discount), the second in an order
+    at 2021-12-31 23:59:59: only sums rounded to cents match, lines rounded one by one do not,
+    and the year's last second belongs to 2021."""
     product = conn.execute("SELECT MAX(product_id) + 1 FROM products").fetchone()[0]
     conn.execute(
         "INSERT INTO products VALUES (?, 'Seed Starter Kit', 'garden', 24.99, '2021-03-01')",
@@ -823,6 +900,26 @@ def _plant_pivot_traps(conn) -> None:
         (order_id, item),
     )
     conn.execute("UPDATE orders SET amount = amount + 0.004 WHERE order_id = ?", (order_id,))
+    # the same customer buys a product of the same category at 2021's last second, again
+    # 0.004 over whole cents: rounding each line before summing loses a cent of that cell
+    customer, category = conn.execute(
+        "SELECT o.customer_id, p.category FROM orders AS o JOIN products AS p "
+        "ON p.product_id = ? WHERE o.order_id = ?",
+        (item, order_id),
+    ).fetchone()
+    other, price = conn.execute(
+        "SELECT product_id, unit_price FROM products WHERE category = ? "
+        "ORDER BY product_id DESC LIMIT 1",
+        (category,),
+    ).fetchone()
+    last = conn.execute("SELECT MAX(order_id) + 1 FROM orders").fetchone()[0]
+    conn.execute(
+        "INSERT INTO orders VALUES (?, ?, '2021-12-31 23:59:59', 'completed', ?)",
+        (last, customer, round(price + 0.004, 3)),
+    )
+    conn.execute(
+        "INSERT INTO order_items VALUES (?, ?, 1, ?)", (last, other, round(price + 0.004, 3))
+    )
 
 
 segment_pivot = SqlExercise(
@@ -845,6 +942,11 @@ segment_pivot = SqlExercise(
             "to '2021-12-31 23:59:59'",
             case="hidden database 1",
             bank="fail_drops_december_31",
+        ),
+        PromptRule(
+            "placed in 2021 (from '2021-01-01 00:00:00' to '2021-12-31 23:59:59')",
+            case="hidden database 1",
+            bank="fail_before_the_last_second",
         ),
         PromptRule(
             "quantity * unit_price over order_items",
@@ -870,6 +972,11 @@ segment_pivot = SqlExercise(
             "each rounded to 2 decimals",
             case="hidden database 1",
             bank="fail_not_rounded",
+        ),
+        PromptRule(
+            "Revenue is quantity * unit_price over order_items",
+            case="hidden database 1",
+            bank="fail_rounds_each_line",
         ),
     ),
     mistakes=(
@@ -1168,6 +1275,31 @@ def _log_hidden() -> tuple[Case, ...]:
             "15 requests",
         ),
         Case((lines,), "600 requests with malformed lines among them"),
+        Case(
+            (
+                [
+                    "yesterday GET /t 200 5",
+                    "2024-13-45T25:61:00 GET /t 200 6",
+                    "2024-05-02T10:00:00 GET /t 200 7",
+                ],
+            ),
+            "timestamps that are not dates",
+        ),
+        Case(
+            (_requests(ok, ("GET", "/z", "200", "007"), ("GET", "/z", "200", "00")),),
+            "latencies with leading zeros",
+        ),
+        Case(  # "0200" is digits only and 200: well-formed; "0099" is 99 and "0600" 600
+            (
+                _requests(
+                    ok,
+                    ("GET", "/s", "0200", "4"),
+                    ("GET", "/s", "0099", "4"),
+                    ("GET", "/s", "0600", "4"),
+                ),
+            ),
+            "statuses with leading zeros",
+        ),
     )
 
 
@@ -1185,6 +1317,21 @@ parse_access_log = FunctionExercise(
             "line.split() gives exactly 5 fields",
             case="hidden case 2 (only malformed lines)",
             bank="fail_ignores_extra_fields",
+        ),
+        PromptRule(
+            "The timestamp and the method are not checked",
+            case="hidden case 22 (timestamps that are not dates)",
+            bank="fail_checks_timestamp",
+        ),
+        PromptRule(
+            "one or more of the ASCII characters 0 to 9 and nothing else",
+            case="hidden case 23 (latencies with leading zeros)",
+            bank="fail_latency_without_leading_zeros",
+        ),
+        PromptRule(
+            "both written with **digits only**",
+            case="hidden case 24 (statuses with leading zeros)",
+            bank="fail_status_exactly_three_digits",
         ),
         PromptRule(
             "Every other line (including an empty one) is malformed: count it in m and skip "

@@ -643,6 +643,9 @@ precision_recall_at_k = NumericExercise(
         Case(([1, 0], [0.9, 0.1, 0.5], 1), "more scores than labels", raises=ValueError),
         Case(([], [], 1), "empty lists", raises=ValueError),
         _pr_probe(),
+        Case(
+            ([0, 1, 0, 1], [0.9, 0.1, 0.5, 0.7], np.int64(2)), "k a numpy integer", raises=TypeError
+        ),
     ),
     prompt_rules=(
         PromptRule("two Python floats", case="expected a float", bank="fail_numpy_floats"),
@@ -685,6 +688,11 @@ precision_recall_at_k = NumericExercise(
             "a bool is not an int here",
             case="hidden case 10 (k a bool)",
             bank="fail_bool_k_accepted",
+        ),
+        PromptRule(
+            "k must be a Python int",
+            case="hidden case 16 (k a numpy integer)",
+            bank="fail_integral_accepts_numpy_int",
         ),
         PromptRule(
             "or when there is no churner",

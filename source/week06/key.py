@@ -220,6 +220,8 @@ def _check_sample(users, n, strata, result) -> str | None:
         return f"returned a {type_name(result)}; expected a pandas DataFrame"
     if list(result.columns) != ["user_id", "group"]:
         return f"returned columns {list(result.columns)}; expected ['user_id', 'group']"
+    if result["user_id"].dtype != np.int64:
+        return f"column 'user_id' has dtype {result['user_id'].dtype}; expected int64"
     ids = result["user_id"]
     if ids.duplicated().any():
         return "returned some users twice: sample without replacement"
@@ -316,6 +318,23 @@ def _tied_population(seed: int) -> pd.DataFrame:
     return tied
 
 
+def _column_order_population(seed: int) -> pd.DataFrame:
+    """Four genre × device strata where (comedy, tv) and (drama, mobile) tie for the last
+    seat of n = 7: the tuple (genre, device) gives it to comedy/tv, (device, genre) would not."""
+    users = data.make_users(seed, 900)
+    sizes = {
+        ("comedy", "tv"): 3,
+        ("drama", "mobile"): 3,
+        ("comedy", "mobile"): 4,
+        ("drama", "tv"): 4,
+    }
+    parts = [
+        users[(users.genre == genre) & (users.device == device)].head(size)
+        for (genre, device), size in sizes.items()
+    ]
+    return pd.concat(parts).sort_index().reset_index(drop=True)
+
+
 @functools.cache
 def _sample_hidden() -> tuple:
     whole = data.make_users(context.hidden_seed(3), 300)
@@ -331,6 +350,10 @@ def _sample_hidden() -> tuple:
             "equal remainders in strata of different sizes",
         ),
         Case((whole, 301, 5, ["genre"]), "n larger than the population", raises=ValueError),
+        Case(
+            (_column_order_population(context.hidden_seed(3) + 2), 7, 4, ["genre", "device"]),
+            "equal remainders settled by the order of the strata columns",
+        ),
     )
 
 
@@ -401,6 +424,16 @@ prelaunch_sample = NumericExercise(
             "exactly the columns user_id (int64) and group",
             case="returned columns",
             bank="fail_extra_columns",
+        ),
+        PromptRule(
+            "a tuple of the values of the strata columns (in that order)",
+            case="hidden case 6 (equal remainders settled by the order of the strata columns)",
+            bank="fail_strata_columns_sorted",
+        ),
+        PromptRule(
+            "user_id (int64)",
+            case="hidden case 1 (10,000 users from a hidden population",
+            bank="fail_float_user_ids",
         ),
         PromptRule(
             "sorted by user_id",
@@ -514,6 +547,21 @@ def _tied_table() -> pd.DataFrame:
     return table
 
 
+def _tied_options_table() -> pd.DataFrame:
+    """A segment whose csm and trial have the same net value, csm the costlier: the cheaper
+    trial wins whatever order the options are tried in (value, cost, net and roi are exact)."""
+    table = data.make_segments(context.hidden_seed(5) + 12, 3)
+    # per account: csm 0.125 * 0.5 * 320 - 16 = 4, trial 0.125 * 0.125 * 320 - 1 = 4
+    table.loc[1, ["baseline_conversion", "csm_lift", "trial_lift", "ltv"]] = (
+        0.125,
+        0.5,
+        0.125,
+        320.0,
+    )
+    table.loc[1, ["csm_cost_per_account", "trial_cost_per_account"]] = (16.0, 1.0)
+    return table
+
+
 @functools.cache
 def _plan_hidden() -> tuple[Case, ...]:
     cases = [Case((table, budget), label) for table, budget, label in _plan_tables()]
@@ -524,6 +572,7 @@ def _plan_hidden() -> tuple[Case, ...]:
         Case((table, 1e12), "a budget that does not bind"),
         Case((table, 0.0), "no budget at all"),
         Case((table, -5.0), "a negative budget", raises=ValueError),
+        Case((_tied_options_table(), 1e12), "csm and trial with the same net value"),
     ]
     return tuple(cases)
 
@@ -618,6 +667,11 @@ csm_vs_trial = NumericExercise(
             bank="fail_tie_keeps_costlier",
         ),
         PromptRule(
+            "if two plans tie on total net value",
+            case="hidden case 9 (csm and trial with the same net value)",
+            bank="fail_tie_keeps_first_found",
+        ),
+        PromptRule(
             "largest total net value",
             case="hidden case 1 (the visible table with one segment changed)",
             bank="fail_greedy_by_roi",
@@ -672,6 +726,8 @@ def _f1_hidden() -> tuple[Case, ...]:
         Case(([[1, 2]], [[1, 2], [2, 3]]), "an id twice in truth", raises=ValueError),
         Case(([[1, 2], [3, 1]], [[1, 2, 3]]), "an id in two predicted clusters", raises=ValueError),
         Case(([[1, 1, 2]], [[1, 2]]), "an id twice in one cluster", raises=ValueError),
+        # a cluster of one makes no pair, but its id still counts as appearing
+        Case(([[1, 2], [1]], [[1, 2]]), "an id again as a cluster of one", raises=ValueError),
     ]
     return tuple(cases)
 
@@ -743,6 +799,11 @@ duplicate_listings_f1 = NumericExercise(
             "twice in one",
             case="hidden case 12 (an id twice in one cluster)",
             bank="fail_set_per_cluster",
+        ),
+        PromptRule(
+            "when an id appears more than once in predicted",
+            case="hidden case 13 (an id again as a cluster of one)",
+            bank="fail_duplicates_in_singletons_allowed",
         ),
         PromptRule(
             "likewise for truth",

@@ -99,7 +99,8 @@ _fields = Rule(
             "principles": "names",
             **{part: "text" for part in STAR_PARTS},
         },
-        "optional": {"follow_ups": "names"},
+        # follow-ups are questions, not names: one string gets the plain type message
+        "optional": {"follow_ups": "strings"},
     },
     {
         "missing": "{item} has no '{field}' key — every story needs title, principles, "

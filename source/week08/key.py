@@ -671,11 +671,16 @@ def _ml_hidden() -> tuple[Case, ...]:
     scales = classification_data(
         context.hidden_seed(4), n=150, informative=4, noise=12, positive_rate=0.25, outliers=True
     )
+    # 123 rows: folds of 25 and 24 rows, so a mean weighted by fold size is not the mean
+    uneven = classification_data(
+        context.hidden_seed(2), n=123, informative=4, noise=20, positive_rate=0.3
+    )
     return (
         Case((*noise_only, 10, 0), "pure-noise features"),
         Case((*signal, 5, 3), "a rare positive class"),
         Case((*scales, 6, 1), "features on very different scales"),
         Case((*signal, 45, 2), "keeping every feature"),
+        Case((*uneven, 8, 4), "folds of unequal size"),
     )
 
 
@@ -731,6 +736,11 @@ honest_cv_auc = NumericExercise(
             "return the mean of the five fold scores",
             case="hidden case 1 (pure-noise features)",
             bank="fail_pooled_out_of_fold_auc",
+        ),
+        PromptRule(
+            "the mean of the five fold scores",
+            case="hidden case 5 (folds of unequal size)",
+            bank="fail_mean_weighted_by_fold_size",
         ),
         PromptRule("as a Python float", case="expected a float", bank="fail_cv_numpy_float"),
         PromptRule(
@@ -847,6 +857,14 @@ payback_month = FunctionExercise(
         Case((100.0, 10.0, 1.2), "churn above 1", raises=ValueError),
         Case((100.0, 10.0, -0.1), "negative churn", raises=ValueError),
         Case((100.0, -5.0, 0.1), "a negative margin", raises=ValueError),
+        Case((10.0, 0.0, 1.5), "no margin, churn above 1", raises=ValueError),
+        Case((0.0, 60.0, 1.0), "no acquisition cost, full churn", raises=ValueError),
+        # 995 is 99.5 % of the lifetime value 1000: paid back only in month 2647
+        Case(
+            (995.0, 2.0, 0.002), "a cost just below the lifetime value, paid back after 220 years"
+        ),
+        # months 1-5 bring 30.5078125, a fraction of a cent short of the cost
+        Case((30.51, 10.0, 0.25), "a cost a fraction of a cent above a month's cumulative margin"),
     ),
     prompt_rules=(
         PromptRule(
@@ -906,6 +924,26 @@ payback_month = FunctionExercise(
             "0 <= monthly_churn <= 1",
             case="hidden case 17 (negative churn)",
             bank="fail_negative_churn_accepted",
+        ),
+        PromptRule(
+            "Raise ValueError unless",
+            case="hidden case 19 (no margin, churn above 1)",
+            bank="fail_no_margin_before_input_check",
+        ),
+        PromptRule(
+            "Return None when the cost is never paid back",
+            case="hidden case 21 (a cost just below the lifetime value, paid back after 220 years)",
+            bank="fail_gives_up_after_50_years",
+        ),
+        PromptRule(
+            "cac is at least the lifetime value",
+            case="hidden case 21 (a cost just below the lifetime value, paid back after 220 years)",
+            bank="fail_none_near_the_lifetime_value",
+        ),
+        PromptRule(
+            "whose cumulative expected margin (months 1 to m) is at least cac",
+            case="hidden case 22 (a cost a fraction of a cent above a month's cumulative margin)",
+            bank="fail_total_rounded_to_cents",
         ),
     ),
     mistakes=(
@@ -1100,6 +1138,13 @@ def _move_hidden() -> tuple[Case, ...]:
         ),
         Case(([100.0, 101.0, 99.0, 102.0], 0.0), "a current value of zero", raises=ValueError),
         Case(([100.0, 101.0, 99.0, 102.0], -3.0), "a negative current value", raises=ValueError),
+        # past sizes 5e-10 and 7e-10 below the observed one: both count (less than 1e-9)
+        Case(
+            ([100.0, 103.00000002, 100.0, 97.0], 97.0 * 1.0300000007),
+            "past moves smaller by less than 1e-9",
+        ),
+        # a past size 4e-7 below the observed one: not equal, it does not count
+        Case(([100.0, 103.0, 100.0, 105.0], 105.0 * 1.0300004), "a past move smaller by 4e-7"),
     )
 
 
@@ -1138,6 +1183,16 @@ metric_move = NumericExercise(
             "abs(change) >= abs(observed) - 1e-9",
             case="hidden case 4 (no move at all)",
             bank="fail_strictly_larger",
+        ),
+        PromptRule(
+            "two sizes as equal",
+            case="hidden case 13 (past moves smaller by less than 1e-9)",
+            bank="fail_relative_isclose",
+        ),
+        PromptRule(
+            "differ by less than 1e-9",
+            case="hidden case 14 (a past move smaller by 4e-7)",
+            bank="fail_sizes_rounded_to_6_decimals",
         ),
         PromptRule(
             "(1 + count) / (1 + number of past changes)",

@@ -74,6 +74,20 @@ def closed_form_payback(cac, monthly_margin, monthly_churn):
     return max(1, math.ceil(ratio))
 
 
+def test_the_long_and_cent_cases_are_not_on_a_knife_edge():
+    """The month before the payback month falls short of the cost by far more than rounding,
+    and the payback month clears it, however the margins are added up."""
+    for label in (
+        "a cost just below the lifetime value, paid back after 220 years",
+        "a cost a fraction of a cent above a month's cumulative margin",
+    ):
+        cac, margin, churn = hidden_args(week08.payback_month, label)
+        month = week08.payback_month.reference(cac, margin, churn)
+        before = sum(margin * (1 - churn) ** (t - 1) for t in range(1, month))
+        at = before + margin * (1 - churn) ** (month - 1)
+        assert cac - before > 1e-3 and at - cac > 1e-3, label
+
+
 def test_a_plain_closed_form_keeps_full_marks():
     """No hidden case sits on a rounding knife edge that only a month-by-month sum survives."""
     week08.payback_month.check(closed_form_payback)
@@ -91,6 +105,23 @@ def test_the_rounding_tie_differs_only_by_rounding():
     observed = abs(current / history[-1] - 1)
     gaps = [abs(change - observed) for change in past]
     assert 0 < min(gaps) < 1e-9
+
+
+@pytest.mark.parametrize(
+    ("label", "low", "high"),
+    [
+        ("past moves smaller by less than 1e-9", 3e-10, 9e-10),  # inside the allowance
+        ("a past move smaller by 4e-7", 1e-7, 1e-6),  # outside it, but within 6 decimals
+    ],
+)
+def test_the_tolerance_cases_sit_clear_of_the_1e9_edge(label, low, high):
+    """The closest past size is below the observed one by a gap well inside (or well outside)
+    the 1e-9 allowance, so only the stated rule, not floating point, decides the count."""
+    history, current = hidden_args(week08.metric_move, label)
+    past = [abs(history[i] / history[i - 1] - 1) for i in range(1, len(history))]
+    observed = abs(current / history[-1] - 1)
+    gaps = [observed - change for change in past if 0 < observed - change < 1e-6]
+    assert gaps and all(low < gap < high for gap in gaps), gaps
 
 
 def test_the_prompt_example_is_right():
