@@ -6,10 +6,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from autograder.api.check import PASS, check
-from autograder.cli.output import console, errors
+from autograder.cli.output import console, errors, labelled
 from autograder.verdicts import check_rows, exercise_table
 
 NAME = "check"
@@ -24,7 +23,7 @@ def command(
     if report.results:
         console.print(exercise_table(check_rows(report.results), title="self-check"))
     for notebook, why in report.errors:
-        errors.print(f"[red]could not check[/red] {escape(f'{notebook}: {why}')}")
+        errors.print(labelled("could not check", f"{notebook}: {why}"))
     passed = sum(r.status == PASS for r in report.results)
     auto = sum(r.auto for r in report.results)
     console.print(f"{passed}/{auto} auto-graded exercises pass their visible checks")

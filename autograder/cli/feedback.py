@@ -6,10 +6,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from autograder.api.feedback import feedback
-from autograder.cli.output import console, course_errors, errors
+from autograder.cli.output import console, course_errors, errors, labelled
 
 NAME = "feedback"
 
@@ -25,7 +24,7 @@ def command(
     with course_errors():
         report = feedback(root=root, assignments=assignments or None, release=release)
     for assignment, why in report.failures:
-        errors.print(f"[red]could not make feedback[/red] {escape(f'for {assignment}: {why}')}")
+        errors.print(labelled("could not make feedback", f"for {assignment}: {why}"))
     if not report.generated and not report.failures:
         console.print("no autograded submissions: run `autograder grade` first")
     else:

@@ -6,9 +6,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
-from autograder.cli.output import console, errors
+from autograder.cli.output import console, errors, labelled
 from autograder.client import ClientError, write_config
 from autograder.learner_server import write_exchange_config, write_learner_config
 
@@ -53,7 +52,7 @@ def command(
         try:
             written.append(write_config(server=server, token=token))
         except ClientError as error:
-            errors.print(f"[red]error:[/red] {escape(str(error))}", highlight=False, soft_wrap=True)
+            errors.print(labelled("error:", error), highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None
         written.append(write_exchange_config(config_dir))
     for path in written:

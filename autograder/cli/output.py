@@ -16,13 +16,19 @@ console = Console()
 errors = Console(stderr=True)
 
 
+def labelled(label: str, text: object, style: str = "red") -> str:
+    """``label`` in ``style``, then ``text`` as it is: brackets in a message ("[postgresql]",
+    "df[col]") are text, not rich markup."""
+    return f"[{style}]{label}[/{style}] {escape(str(text))}"
+
+
 @contextmanager
 def course_errors():
     """Turn a CourseError into a one-line message and exit status 2."""
     try:
         yield
     except CourseError as error:
-        errors.print(f"[red]error:[/red] {escape(str(error))}")
+        errors.print(labelled("error:", error))
         raise typer.Exit(2) from None
 
 
@@ -34,13 +40,13 @@ def show_progress(student: str, assignment: str) -> None:
 def show_failures(failures: list[tuple[str, str, str]]) -> None:
     """One line per submission nbgrader could not grade, with its reason."""
     for student, assignment, why in failures:
-        errors.print(f"[red]could not grade[/red] {escape(f'{assignment} of {student}: {why}')}")
+        errors.print(labelled("could not grade", f"{assignment} of {student}: {why}"))
 
 
 def show_notes(notes: list[tuple[str, str, str]]) -> None:
     """One line per repair made when a submission was taken in (renamed, restored cells...)."""
     for student, assignment, note in notes:
-        console.print(f"[yellow]note[/yellow] {escape(f'{assignment} of {student}: {note}')}")
+        console.print(labelled("note", f"{assignment} of {student}: {note}", "yellow"))
 
 
 def grade_table(rows: list[dict], *, title: str) -> Table:

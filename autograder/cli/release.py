@@ -6,10 +6,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from autograder.api.release import release
-from autograder.cli.output import console, course_errors, errors
+from autograder.cli.output import console, course_errors, errors, labelled
 
 NAME = "release"
 
@@ -27,9 +26,9 @@ def command(
     with course_errors():
         report = release(root=root, assignments=assignments or None, check=check)
     for problem in report.out_of_date:
-        errors.print(f"[red]out of date:[/red] {escape(str(problem))}")
+        errors.print(labelled("out of date:", problem))
     for leak in report.leaks:
-        errors.print(f"[red]leak:[/red] {escape(str(leak))}")
+        errors.print(labelled("leak:", leak))
     if not report.ok:
         if report.out_of_date:
             errors.print("run `autograder release` and commit release/")

@@ -7,9 +7,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
-from autograder.cli.output import console, errors
+from autograder.cli.output import console, errors, labelled
 from autograder.client import ClientError, submit
 from autograder.verdicts import submission_summary, submission_table
 
@@ -31,7 +30,7 @@ def command(
     try:
         result = submit(notebook, server=server, token=token, timeout=timeout)
     except ClientError as error:
-        errors.print(f"[red]error:[/red] {escape(str(error))}", highlight=False, soft_wrap=True)
+        errors.print(labelled("error:", error), highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
     if as_json:
         print(json.dumps(result.raw, indent=2))
