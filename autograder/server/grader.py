@@ -116,7 +116,7 @@ def grade_batch(
             students=learners,
             scheduler=scheduler,
             workers=workers,
-            keep_workers=scheduler is None and workers > 1,
+            keep_workers=True,  # batch after batch: the same pool (with several workers)
         )
     except CourseError as error:
         if BUSY in str(error):
@@ -163,7 +163,7 @@ def grade_batch(
             students=[job["learner"] for job in restore],
             scheduler=scheduler,
             workers=workers,
-            keep_workers=scheduler is None and workers > 1,
+            keep_workers=True,  # batch after batch: the same pool (with several workers)
         )
     return outcomes
 
