@@ -13,6 +13,7 @@ from pathlib import Path
 
 CONFIG_FILE = "nbgrader_config.py"
 SETTINGS_FILE = "course.toml"  # instructor-only settings: hidden seeds
+STATE_DIRECTORY = ".grading"  # the grader's own state; inside the course, so kernels never see it
 KEY_FILE = "key.py"  # an assignment's instructor-only exercise declarations (registry.py)
 
 
@@ -66,6 +67,12 @@ class Course:
             store_path=store if store.is_file() else None,
             hidden_seeds=tuple(seeds),
         )
+
+
+def state_directory(course: Path) -> Path:
+    folder = course / STATE_DIRECTORY
+    folder.mkdir(exist_ok=True)
+    return folder
 
 
 def configuration_files(root: Path) -> list[Path]:

@@ -21,9 +21,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.course import CourseError
+from autograder.course import CourseError, state_directory
 
-STATE_DIRECTORY = ".grading"
 JOURNAL = "journal.jsonl"
 LOCK = "lock"
 
@@ -37,12 +36,6 @@ class Done:
     fingerprint: str
     notes: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
-
-
-def state_directory(course: Path) -> Path:
-    folder = course / STATE_DIRECTORY
-    folder.mkdir(exist_ok=True)
-    return folder
 
 
 def fingerprint(submitted: Path, release: Path) -> str:

@@ -32,9 +32,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.api import pool
-from autograder.api.batch import STATE_DIRECTORY
 from autograder.api.pool import INTAKE_DIRECTORY, TEMPLATE, Outcome, Task
 from autograder.course import (
+    STATE_DIRECTORY,
     Course,
     CourseError,
     configuration_files,

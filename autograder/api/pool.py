@@ -42,9 +42,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-from autograder.api.batch import state_directory
 from autograder.api.gradebook import build_template, read_scores
-from autograder.course import nbgrader_api
+from autograder.course import nbgrader_api, state_directory
 from autograder.grading.intake import take_in
 from autograder.grading.phases import phase, recording
 from autograder.grading.verdicts import CannotGradeError

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from autograder.api.batch import state_directory
+from autograder.course import state_directory
 from autograder.grading.intake import take_in
 
 CACHE = "solution-times.json"
