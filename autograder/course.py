@@ -115,6 +115,15 @@ def nbgrader_api(root: Path, **overrides):
     """
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
+
+    config = nbgrader_config(root, **overrides)
+    coursedir = CourseDirectory(config=config)
+    return NbGraderAPI(coursedir, config=config)
+
+
+def nbgrader_config(root: Path, **overrides):
+    """The traitlets ``Config`` of the course's nbgrader_config.py, rooted at ``root``, with
+    ``overrides`` (``"Section.option": value``) applied on top."""
     from traitlets.config.loader import PyFileConfigLoader
 
     config = PyFileConfigLoader(CONFIG_FILE, path=str(root)).load_config()
@@ -122,5 +131,4 @@ def nbgrader_api(root: Path, **overrides):
     for dotted, value in overrides.items():
         section, option = dotted.split(".")
         setattr(config[section], option, value)
-    coursedir = CourseDirectory(config=config)
-    return NbGraderAPI(coursedir, config=config)
+    return config

@@ -67,6 +67,7 @@ from autograder.course import (  # noqa: E402
     copy_configuration,
     source_assignments,
 )
+from autograder.grading.kernel import time_solutions  # noqa: E402
 from autograder.grading.phases import ENV as PROFILE  # noqa: E402
 
 LOCAL = "local:"  # as autograder.api.cluster.LOCAL (imported lazily: Dask is an extra)
@@ -481,6 +482,14 @@ def main() -> None:
         on_cluster = base / "distributed"
         sequential.mkdir()
         count = build(sequential, weeks, args.learners, args.seed)
+        # as `autograder release` does: each model solution timed once, before any grading
+        clock = time.perf_counter()
+        timed = time_solutions(sequential, weeks)
+        print(
+            f"model solutions timed at release: {len(timed)} notebooks in "
+            f"{time.perf_counter() - clock:.1f} s (once per notebook version, not per learner)",
+            flush=True,
+        )
         shutil.copytree(sequential, parallel)
         shutil.copytree(sequential, stock)
         if args.scheduler:

@@ -74,7 +74,7 @@ from attacks import NOTEBOOK as ATTACKED  # noqa: E402
 from attacks import corpus  # noqa: E402
 
 from autograder import cohort, notebooks  # noqa: E402
-from autograder.api.release import generate  # noqa: E402
+from autograder.api.release import release  # noqa: E402
 from autograder.course import Course, copy_configuration  # noqa: E402
 
 FINAL = ("graded", "failed")
@@ -105,7 +105,7 @@ def build_course(course: Path, weeks: list[str]) -> None:
     copy_configuration(ROOT, course)
     shutil.copytree(ROOT / "source", course / "source")
     shutil.copytree(ROOT / cohort.ANSWER_BANK, course / cohort.ANSWER_BANK)
-    generate(course, weeks)
+    release(root=course, assignments=weeks, time_solutions=True)  # as `autograder release`
 
 
 def candidates(course: Path, weeks: list[str], seed: int, slow_attacks: bool) -> dict:

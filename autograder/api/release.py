@@ -27,6 +27,7 @@ class ReleaseReport:
     notebooks: list[Path] = field(default_factory=list)
     out_of_date: list[str] = field(default_factory=list)  # release files that differ from source/
     leaks: list[str] = field(default_factory=list)  # secret source lines found in release/
+    timed: dict[str, float | None] = field(default_factory=dict)  # model solutions' seconds
 
     @property
     def ok(self) -> bool:
@@ -79,11 +80,18 @@ def generate(root: Path | Course, assignments: list[str]) -> list[Path]:
 
 
 def release(
-    *, root: str | Path | None = None, assignments: list[str] | None = None, check: bool = False
+    *,
+    root: str | Path | None = None,
+    assignments: list[str] | None = None,
+    check: bool = False,
+    time_solutions: bool = False,
 ) -> ReleaseReport:
     """Regenerate release/ (or, with ``check``, generate aside and compare with release/).
 
     Either way the result is checked for leaked solutions, hidden tests and mark schemes.
+    ``time_solutions`` then runs each released notebook's model solution once, as grading
+    would, and caches its time (:func:`autograder.grading.kernel.time_solutions`), so no
+    learner's grading waits for that run; not with ``check``, which changes nothing.
     """
     course = Course.load(root)
     wanted = check_assignments(course.root, assignments)
@@ -103,6 +111,10 @@ def release(
     else:
         report.notebooks = generate(course, wanted)
     report.leaks = find_leaks(course.root, wanted)
+    if time_solutions and not check and report.ok:
+        from autograder.grading.kernel import time_solutions as run_solutions
+
+        report.timed = run_solutions(course.root, wanted)
     return report
 
 

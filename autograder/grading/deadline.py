@@ -61,16 +61,31 @@ def solution_seconds(
         try:
             clock = time.monotonic()
             run(folder / notebook)
-            seconds = time.monotonic() - clock
+            seconds = round(time.monotonic() - clock, 3)  # as cached, so every caller agrees
         finally:
             shutil.rmtree(folder, ignore_errors=True)
         with _cache_locked(state):
             cache = _read(state / CACHE)
-            cache[key] = {"digest": digest, "seconds": round(seconds, 3)}
+            cache[key] = {"digest": digest, "seconds": seconds}
             partial = state / (CACHE + f".{os.getpid()}.tmp")
             partial.write_text(json.dumps(cache, indent=1, sort_keys=True), encoding="utf-8")
             os.replace(partial, state / CACHE)
     return seconds
+
+
+def untimed(course: Path) -> list[tuple[str, str]]:
+    """(assignment, notebook) of each released notebook whose model solution has no time
+    cached for its current version, in name order."""
+    state = state_directory(course)
+    with _cache_locked(state):
+        cache = _read(state / CACHE)
+    return [
+        (source.parent.name, source.name)
+        for source in sorted((course / "source").glob("*/*.ipynb"))
+        if (release := course / "release" / source.parent.name / source.name).is_file()
+        and cache.get(f"{source.parent.name}/{source.name}", {}).get("digest")
+        != _digest(source, release)
+    ]
 
 
 @contextmanager

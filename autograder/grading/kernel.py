@@ -23,10 +23,11 @@ from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute
 from traitlets import Bool, Float, Integer, Type, Unicode, default
 
+from autograder.course import nbgrader_config
 from autograder.grading.confine import Limits, confined_command
 from autograder.grading.deadline import notebook_deadline, solution_seconds
 from autograder.grading.phases import paused, phase
-from autograder.grading.template import WarmProcess, spawn_confined
+from autograder.grading.template import WarmProcess, spawn_confined, template
 
 
 class ReadyClient(AsyncKernelClient):
@@ -325,3 +326,27 @@ class ConfinedExecute(Execute):
                 outs.append(notice)
             return None
         return out
+
+
+def time_solutions(course: Path, assignments: list[str]) -> dict[str, float | None]:
+    """Run each model solution of ``assignments`` once, as grading runs it, and cache its
+    time, so grading knows every notebook's deadline before the first submission arrives
+    (otherwise the first submission of each notebook waits for that run). Times already
+    cached for the same version are not measured again. Keyed ``assignment/notebook``."""
+    return {
+        f"{assignment}/{source.name}": time_solution(course, assignment, source.name)
+        for assignment in assignments
+        for source in sorted((course / "source" / assignment).glob("*.ipynb"))
+    }
+
+
+def time_solution(course: Path, assignment: str, notebook: str) -> float | None:
+    """One notebook's model solution, timed (or its cached time) as a grading worker's
+    deadline would have it; None when grading measures nothing (no ``course_root``)."""
+    config = nbgrader_config(course)
+    runner = ConfinedExecute(config=config)
+    if not runner.course_root:
+        return None  # every notebook gets notebook_timeout
+    if ConfinedKernelManager(config=config).warm:
+        template()  # started before the clock runs, as a grading worker's already is
+    return solution_seconds(Path(runner.course_root), assignment, notebook, runner._run_solution)

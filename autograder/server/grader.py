@@ -187,6 +187,21 @@ def _warm_up(course: str, workers: int, scheduler: str | None) -> None:
         log.warning("the grading processes did not warm up: %s", error)
 
 
+def time_next_solution(root: str) -> bool:
+    """Time one released notebook's model solution that has no time cached (a course
+    released without `autograder release`'s timing), so no learner's first submission of
+    that notebook waits for the run. Whether any may be left to time."""
+    from autograder.grading.deadline import untimed
+    from autograder.grading.kernel import time_solution
+
+    left = untimed(Path(root))
+    if not left:
+        return False
+    if time_solution(Path(root), *left[0]) is None:
+        return False  # the course measures no solutions: nothing to time
+    return len(left) > 1
+
+
 def _ready() -> bool:
     """A task that only makes the executor start its process (and run ``_warm_up``)."""
     return True
@@ -215,6 +230,9 @@ class Grader:
         self.wake = threading.Event()
         self.stopping = threading.Event()
         self.crashes: dict[str, int] = {}
+        # while idle, the one grading process times model solutions grading would otherwise
+        # time on a first submission (with a pool or a cluster, their workers do that)
+        self.untimed = scheduler is None and self.workers == 1
         self.executor = self._executor()
         self.thread = threading.Thread(target=self._run, name="grader", daemon=True)
 
@@ -288,6 +306,9 @@ class Grader:
         while not self.stopping.is_set():
             try:
                 batch = self._next_batch()
+                if not batch and self.untimed:
+                    self.untimed = self._time_next()
+                    continue
                 if not batch:
                     self.wake.wait(1.0)
                     self.wake.clear()
@@ -296,6 +317,17 @@ class Grader:
             except Exception:  # the loop must outlive any one submission
                 log.exception("grading loop error")
                 self.stopping.wait(BUSY_PAUSE)
+
+    def _time_next(self) -> bool:
+        """One model solution timed in the grading process; whether to go on."""
+        try:
+            return self.executor.submit(time_next_solution, str(self.course)).result()
+        except BrokenProcessPool:
+            self.executor = self._executor()
+            self.executor.submit(_ready)
+        except Exception as error:  # grading times it on a first submission instead
+            log.warning("could not time the model solutions: %s", error)
+        return False
 
     def _grade(self, batch: list) -> None:
         for row in batch:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import time
 import zipfile
 from pathlib import Path
 
@@ -250,3 +251,24 @@ def test_released_only_offers_what_the_instructor_released(tmp_path):
         listed = call(server, "GET", "/api/assignments", token=ana).json["assignments"]
         assert [a["id"] for a in listed] == [WEEK]
         assert call(server, "GET", f"/api/assignments/{WEEK}/files", token=ana).status == 200
+
+
+def test_an_idle_server_times_the_model_solutions_first_submissions_would_wait_for(tmp_path):
+    from autograder.grading.deadline import untimed
+
+    course = make_course(tmp_path)  # released without timing: every notebook untimed
+    assert len(untimed(course)) == 2
+    server = start_server(course)
+    try:
+        waited = 0.0
+        while untimed(course) and waited < 90:
+            time.sleep(0.5)
+            waited += 0.5
+        assert untimed(course) == [], server.output()
+        token = add_token(course, "cy")
+        reply = submit(server, token, {NOTEBOOK: answered(course)})
+        assert reply.status == 202, reply.body
+        verdict = wait_graded(server, token, reply.json["id"])
+        assert verdict["status"] == "graded", verdict
+    finally:
+        assert server.stop() == 0, server.output()
