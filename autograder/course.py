@@ -83,9 +83,14 @@ def configuration_files(root: Path) -> list[Path]:
 
 
 def copy_configuration(source: Path, target: Path) -> None:
-    """The course's configuration files, so a copy of the course grades exactly as it does."""
+    """The course's configuration files, so a copy of the course grades exactly as it does,
+    and the databases its notebooks open (``data/*.db``): without them every grading kernel
+    and checker of the copy builds them again from their seeds (the same data, slower)."""
     for path in configuration_files(source):
         shutil.copy2(path, Path(target) / path.name)
+    for path in sorted((Path(source) / "data").glob("*.db")):
+        (Path(target) / "data").mkdir(exist_ok=True)
+        shutil.copy2(path, Path(target) / "data" / path.name)
 
 
 def source_assignments(root: Path) -> list[str]:
