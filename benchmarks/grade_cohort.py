@@ -65,6 +65,7 @@ from autograder.course import (  # noqa: E402
     Course,
     CourseError,
     copy_configuration,
+    copy_course_data,
     source_assignments,
 )
 from autograder.grading.kernel import time_solutions  # noqa: E402
@@ -76,6 +77,7 @@ LOCAL = "local:"  # as autograder.api.cluster.LOCAL (imported lazily: Dask is an
 def build(course: Path, weeks: list[str], learners: int, seed: int) -> int:
     """Write the cohort into ``course``/submitted; returns the number of notebooks."""
     copy_configuration(ROOT, course)
+    copy_course_data(ROOT, course)
     shutil.copytree(ROOT / "source", course / "source")
     shutil.copytree(ROOT / cohort.ANSWER_BANK, course / cohort.ANSWER_BANK)
     generate(course, weeks)

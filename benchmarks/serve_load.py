@@ -75,7 +75,7 @@ from attacks import corpus  # noqa: E402
 
 from autograder import cohort, notebooks  # noqa: E402
 from autograder.api.release import release  # noqa: E402
-from autograder.course import Course, copy_configuration  # noqa: E402
+from autograder.course import Course, copy_configuration, copy_course_data  # noqa: E402
 
 FINAL = ("graded", "failed")
 P95_GOAL = 10.0  # seconds: the ramp's bar
@@ -103,6 +103,7 @@ class Candidate:
 def build_course(course: Path, weeks: list[str]) -> None:
     course.mkdir(parents=True)
     copy_configuration(ROOT, course)
+    copy_course_data(ROOT, course)
     shutil.copytree(ROOT / "source", course / "source")
     shutil.copytree(ROOT / cohort.ANSWER_BANK, course / cohort.ANSWER_BANK)
     release(root=course, assignments=weeks, time_solutions=True)  # as `autograder release`

@@ -12,7 +12,7 @@ from pathlib import Path
 from autograder import cohort, notebooks
 from autograder.api.grade import GradeReport, grade
 from autograder.api.release import generate
-from autograder.course import Course, check_assignments, copy_configuration
+from autograder.course import Course, check_assignments, copy_configuration, copy_course_data
 
 LEARNERS = {
     "ada_full": "every exercise answered correctly",
@@ -83,6 +83,7 @@ def demo(
     workdir = Path(tempfile.mkdtemp(prefix="autograder-demo-"))
     try:
         copy_configuration(course, workdir)  # the hidden seeds too: hidden checks run
+        copy_course_data(course, workdir)
         shutil.copytree(course / "source", workdir / "source")
         if (course / cohort.ANSWER_BANK).is_dir():
             shutil.copytree(course / cohort.ANSWER_BANK, workdir / cohort.ANSWER_BANK)

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from autograder import cohort, notebooks
 from autograder.api.release import generate
-from autograder.course import CONFIG_FILE, copy_configuration
+from autograder.course import CONFIG_FILE, copy_configuration, copy_course_data
 
 ROOT = Path(__file__).resolve().parents[2]
 WEEK = "week01"
@@ -59,6 +59,7 @@ def make_course(tmp_path: Path) -> Path:
         base = folder / "course"
         base.mkdir()
         copy_configuration(ROOT, base)
+        copy_course_data(ROOT, base)
         with (base / CONFIG_FILE).open("a", encoding="utf-8") as config:
             config.write(FAST_LIMITS)
         shutil.copytree(ROOT / "source" / WEEK, base / "source" / WEEK)
