@@ -31,6 +31,7 @@ from autograder.course import (
     nbgrader_api,
 )
 from autograder.grading import phases
+from autograder.grading.deadline import assignment_seconds
 
 
 @dataclass
@@ -259,12 +260,24 @@ def _profiled(outcome: Outcome, parent: float) -> None:
     )
 
 
+def heaviest_first(todo: list[tuple[str, str]], seconds: dict[str, float]) -> list:
+    """``(student, assignment)`` pairs, the costliest assignments first (stable otherwise).
+
+    Several workers finish a batch when its last submission is done: started last, a long
+    one keeps every other worker idle until it ends; started first, the short ones fill in
+    around it. An assignment with no time known goes first (its first grading also times
+    its model solution).
+    """
+    return sorted(todo, key=lambda key: -seconds.get(key[1], float("inf")))
+
+
 def _grade_pooled(course: Path, todo, run: Callable, on_progress, finish) -> None:
     """Workers (``run(tasks, on_start=...)``) grade; this process alone commits."""
     from nbgrader.api import Gradebook, MissingEntry
 
     coursedir = nbgrader_api(course).coursedir
     url, course_id = coursedir.db_url, coursedir.course_id
+    todo = heaviest_first(todo, assignment_seconds(course))
     prepare(course, url, course_id)
     try:
         with Gradebook(writer_url(url), course_id) as gradebook:

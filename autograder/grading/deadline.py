@@ -88,6 +88,20 @@ def untimed(course: Path) -> list[tuple[str, str]]:
     ]
 
 
+def assignment_seconds(course: Path) -> dict[str, float]:
+    """Per assignment, the summed cached run times of its notebooks' model solutions (any
+    version): what grading one submission of it roughly costs, compared with the others."""
+    state = state_directory(course)
+    with _cache_locked(state):
+        cache = _read(state / CACHE)
+    totals: dict[str, float] = {}
+    for key, entry in sorted(cache.items()):
+        assignment, _, _ = key.partition("/")
+        if isinstance(entry, dict) and isinstance(entry.get("seconds"), (int, float)):
+            totals[assignment] = totals.get(assignment, 0.0) + float(entry["seconds"])
+    return totals
+
+
 @contextmanager
 def _cache_locked(state: Path) -> Iterator[None]:
     with (state / (CACHE + ".lock")).open("w") as lock:

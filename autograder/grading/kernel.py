@@ -198,15 +198,15 @@ class ConfinedExecute(Execute):
 
     # nbclient's setup_kernel (the one Execute uses) calls these synchronous wrappers
     def start_new_kernel(self, **kwargs):
-        with phase("kernel"):
+        with phase("kernel_start"):
             return super().start_new_kernel(**kwargs)
 
     def start_new_kernel_client(self):
-        with phase("kernel"):
+        with phase("kernel_ready"):
             return super().start_new_kernel_client()
 
     def _cleanup_kernel(self):
-        with phase("kernel"):
+        with phase("kernel_stop"):
             return super()._cleanup_kernel()
 
     def preprocess_cell(self, cell, resources, index):

@@ -5,13 +5,19 @@ from __future__ import annotations
 import json
 import shutil
 import threading
+import time
 from pathlib import Path
 
 import nbformat
 import pytest
 
 from autograder.grading.confine import Limits
-from autograder.grading.deadline import CACHE, notebook_deadline, solution_seconds
+from autograder.grading.deadline import (
+    CACHE,
+    assignment_seconds,
+    notebook_deadline,
+    solution_seconds,
+)
 from autograder.grading.kernel import OVERDUE, ConfinedExecute
 from autograder.grading.remote import Worker, WorkerGone
 
@@ -93,6 +99,23 @@ def test_two_notebooks_are_measured_at_once_and_both_cached(course):
     assert overlapped == [True]
     cached = json.loads((course / ".grading" / CACHE).read_text(encoding="utf-8"))
     assert set(cached) == {f"week01/{NOTEBOOK}", f"week01/{other}"}
+
+
+def test_an_assignment_costs_the_sum_of_its_notebooks_solution_times(course):
+    assert assignment_seconds(course) == {}
+
+    def sleepy(path: Path) -> None:
+        time.sleep(0.05)
+
+    first = solution_seconds(course, "week01", NOTEBOOK, sleepy)
+    cache = course / ".grading" / CACHE
+    data = json.loads(cache.read_text(encoding="utf-8"))
+    data["week01/other.ipynb"] = {"digest": "old version", "seconds": 1.5}
+    data["week02/a.ipynb"] = {"digest": "x", "seconds": 0.25}
+    data["broken/entry.ipynb"] = "not a time"
+    cache.write_text(json.dumps(data), encoding="utf-8")
+    assert assignment_seconds(course) == pytest.approx({"week01": first + 1.5, "week02": 0.25})
+    assert first >= 0.05
 
 
 def test_no_source_means_no_measurement(course):

@@ -19,7 +19,9 @@ EVERY_PHASE = {
     "gradebook",  # the private gradebook copied in, the scores read out
     "nbgrader",  # nbgrader's converter and its own steps, apart from those below
     "deadline",  # the model solution's run time (measured once, then cached)
-    "kernel",  # kernel fork, ready, shut down
+    "kernel_start",  # the kernel forked from the template and confined
+    "kernel_ready",  # until it answers kernel_info and its iopub is connected
+    "kernel_stop",
     "execute",  # the learner's cells in the kernel
     "verdict_worker",  # the confined checker started
     "verdict_rerun",  # the learner's cells run again in it
