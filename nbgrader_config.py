@@ -48,6 +48,7 @@ c.ConfinedExecute.deadline_floor = 30
 c.ConfinedExecute.deadline_multiplier = 10
 c.ConfinedExecute.course_root = COURSE_ROOT
 c.ConfinedExecute.max_output_bytes = 1_000_000
+c.ConfinedExecute.judged_elsewhere = True  # TrustedVerdicts, next, judges the test cells
 c.ConfinedKernelManager.course_root = COURSE_ROOT
 c.TrustedVerdicts.course_root = COURSE_ROOT
 # Kernels and verdict workers are forked from a template process that has already imported

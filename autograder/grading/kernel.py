@@ -28,6 +28,7 @@ from autograder.grading.confine import Limits, confined_command
 from autograder.grading.deadline import notebook_deadline, solution_seconds
 from autograder.grading.phases import paused, phase
 from autograder.grading.template import WarmProcess, spawn_confined, template
+from autograder.grading.verdicts import planned_checks
 
 
 class ReadyClient(AsyncKernelClient):
@@ -113,6 +114,7 @@ class ConfinedKernelManager(AsyncKernelManager):
         await super()._async_kill_kernel(restart)
 
 
+NOT_JUDGED = "this test cell's checks are judged outside the kernel, and were not"
 OVERDUE = "NotebookDeadline"  # the ename of a cell stopped by the notebook's time limit
 
 
@@ -148,6 +150,13 @@ class ConfinedExecute(Execute):
     reply_grace = Float(
         3.0, help="seconds a kernel that reported idle may take to send its execute reply"
     ).tag(config=True)
+    judged_elsewhere = Bool(
+        False,
+        help="leave unrun the test cells whose checks TrustedVerdicts (a later step) judges: "
+        "it replaces their outputs with its verdicts, so running the checks in the kernel "
+        "too only costs time. Each gets a failing placeholder until then, so a pipeline "
+        "without that step fails them rather than passing them unjudged",
+    ).tag(config=True)
     stall_timeout = Float(
         10.0,
         help="seconds a kernel may take to start on a request, or go without a heartbeat, "
@@ -171,6 +180,9 @@ class ConfinedExecute(Execute):
         self._truncated: set[int] = set()
         self._dead = False
         self._acknowledged: str | None = None  # the last request the kernel published for
+        self._judged_elsewhere = (
+            {index for index, _ in planned_checks(nb.cells)} if self.judged_elsewhere else set()
+        )
         return super().preprocess(nb, resources, km)
 
     def _notebook_seconds(self, resources: dict) -> float:
@@ -212,6 +224,10 @@ class ConfinedExecute(Execute):
     def preprocess_cell(self, cell, resources, index):
         """A kernel that dies, hangs or stops answering fails its cell and the ones after it;
         grading goes on."""
+        if index in self._judged_elsewhere:
+            cell.outputs = [_died(NOT_JUDGED, "CheckFailed")]
+            cell.execution_count = None
+            return cell, resources
         if cell.cell_type == "code" and self._dead:
             cell.outputs = [_died("an earlier cell stopped the kernel; this cell did not run")]
             return cell, resources

@@ -178,6 +178,19 @@ def verdict_outputs(message: str | None, passed: str) -> list[NotebookNode]:
     ]
 
 
+def planned_checks(cells: list[NotebookNode]) -> list[tuple[int, list[Check]]]:
+    """(index, checks) of each test cell whose checks trusted verdicts judge: its outputs
+    are replaced by their verdict, whatever the kernel printed there."""
+    learner = [c.source for c in cells if c.cell_type == "code" and not is_test_cell(c)]
+    aliases = exercise_modules(learner)
+    planned = [
+        (index, checks_in(cell.source, aliases))
+        for index, cell in enumerate(cells)
+        if cell.cell_type == "code" and is_test_cell(cell)
+    ]
+    return [(index, checks) for index, checks in planned if checks]
+
+
 class TrustedVerdicts(NbGraderPreprocessor):
     """Replace each test cell's outputs with a verdict computed outside the kernel."""
 
@@ -194,11 +207,8 @@ class TrustedVerdicts(NbGraderPreprocessor):
 
     def preprocess(self, nb, resources):
         cells = nb.cells
-        tests = [cell for cell in cells if is_test_cell(cell)]
         learner = [c.source for c in cells if c.cell_type == "code" and not is_test_cell(c)]
-        aliases = exercise_modules(learner)
-        planned = [(cell, checks_in(cell.source, aliases)) for cell in tests]
-        planned = [(cell, checks) for cell, checks in planned if checks]
+        planned = [(cells[index], checks) for index, checks in planned_checks(cells)]
         if not planned:
             return nb, resources
         cwd = Path(resources.get("metadata", {}).get("path") or ".").resolve()
