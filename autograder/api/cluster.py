@@ -41,6 +41,7 @@ from autograder.course import (
     source_assignments,
 )
 from autograder.grading.intake import MAX_EXTRA_FILE_BYTES, MAX_NOTEBOOK_BYTES
+from autograder.imports import skip_slow_imports
 
 LOCAL = "local:"  # --scheduler local:N starts N workers on this machine
 CONNECT_SECONDS = 30
@@ -134,7 +135,7 @@ _GRADING = threading.Lock()  # nbgrader's API is not thread-safe: one submission
 
 def place(worker, files: dict[str, bytes], key: str) -> None:
     """Write the course bundle into the worker's scratch folder."""
-    pool.skip_slow_imports()
+    skip_slow_imports()
     folder = Path(worker.local_directory) / "autograder-course" / key
     shutil.rmtree(folder, ignore_errors=True)
     for name, content in files.items():

@@ -31,7 +31,6 @@ import os
 import re
 import shutil
 import signal
-import sys
 import time
 import warnings
 from collections import deque
@@ -47,6 +46,7 @@ from autograder.course import nbgrader_api, state_directory
 from autograder.grading.intake import take_in
 from autograder.grading.phases import phase, recording
 from autograder.grading.verdicts import CannotGradeError
+from autograder.imports import skip_slow_imports
 
 INTAKE_DIRECTORY = ".intake"  # repaired copies of submissions, the ones nbgrader grades
 TEMPLATE = "template.db"
@@ -178,12 +178,6 @@ def _init_worker(course: str, parent: int) -> None:
     _die_with_parent(parent)
     skip_slow_imports()
     open_worker(Path(course))
-
-
-def skip_slow_imports() -> None:
-    """jsonschema imports an optional URI-format parser that costs ~1.5 s and that nbformat's
-    validation never uses: a worker that starts without it starts twice as fast."""
-    sys.modules.setdefault("rfc3987_syntax", None)
 
 
 def open_worker(root: Path) -> None:

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import typer
 
-from autograder.cli import (
+from autograder.imports import skip_slow_imports
+
+skip_slow_imports()  # before the commands import nbformat: every command starts faster
+
+from autograder.cli import (  # noqa: E402
     check,
     demo,
     feedback,

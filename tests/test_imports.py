@@ -1,0 +1,24 @@
+"""The CLI and grading workers start without jsonschema's URI parser, and still validate."""
+
+import subprocess
+import sys
+
+PROBE = """
+import sys
+import autograder.cli.main
+import nbformat
+nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
+nbformat.validate(nb)
+try:
+    nbformat.validate({"cells": "not a list"})
+except nbformat.ValidationError:
+    print("invalid refused")
+print(sys.modules.get("rfc3987_syntax", "absent"))
+"""
+
+
+def test_the_cli_skips_the_uri_parser_and_notebooks_are_still_validated():
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.splitlines() == ["invalid refused", "None"], done.stdout + done.stderr
