@@ -22,3 +22,15 @@ def test_the_cli_skips_the_uri_parser_and_notebooks_are_still_validated():
         [sys.executable, "-c", PROBE], capture_output=True, text=True, check=True, timeout=120
     )
     assert done.stdout.splitlines() == ["invalid refused", "None"], done.stdout + done.stderr
+
+
+def test_the_cli_loads_no_grading_stack_until_a_command_runs():
+    probe = (
+        "import sys, autograder.cli.main\n"
+        "heavy = ('nbgrader', 'pandas', 'numpy', 'tornado', 'sqlalchemy', 'nbconvert')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.strip() == "[]", done.stdout + done.stderr

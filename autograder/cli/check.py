@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from autograder.api.check import PASS, check
 from autograder.cli.output import console, errors, labelled
 from autograder.verdicts import check_rows, exercise_table
 
@@ -19,6 +18,8 @@ def command(
     timeout: Annotated[int, typer.Option(help="seconds each cell may run")] = 120,
 ) -> None:
     """Run notebooks and report each exercise's visible checks; exit 1 unless all pass."""
+    from autograder.api.check import PASS, check
+
     report = check(paths=paths, timeout=timeout)
     if report.results:
         console.print(exercise_table(check_rows(report.results), title="self-check"))

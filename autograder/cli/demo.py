@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 
-from autograder.api.demo import LEARNERS, demo
 from autograder.cli.output import console, course_errors, grade_table, show_failures, show_progress
 
 NAME = "demo"
@@ -25,6 +24,8 @@ def command(
     ] = None,
 ) -> None:
     """Release, submit and autograde a four-learner cohort in a throwaway copy of the course."""
+    from autograder.api.demo import LEARNERS, demo
+
     for learner, what in LEARNERS.items():
         console.print(f"  {learner:<12} {what}")
     with course_errors():

@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from autograder.api.feedback import feedback
 from autograder.cli.output import console, course_errors, errors, labelled
 
 NAME = "feedback"
@@ -21,6 +20,8 @@ def command(
     root: Annotated[Path, typer.Option(help="course folder (default: found from the cwd)")] = None,
 ) -> None:
     """Generate feedback for autograded submissions (hidden tests not shown); optionally release it."""
+    from autograder.api.feedback import feedback
+
     with course_errors():
         report = feedback(root=root, assignments=assignments or None, release=release)
     for assignment, why in report.failures:

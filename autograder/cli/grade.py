@@ -15,7 +15,6 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from autograder.api.grade import grade
 from autograder.cli.output import console, course_errors, grade_table, show_failures, show_notes
 
 NAME = "grade"
@@ -93,6 +92,8 @@ def command(
 
     A run that was interrupted (even killed) is resumed: what it committed is kept.
     """
+    from autograder.api.grade import grade
+
     with course_errors(), ProgressBar() as bar:
         report = grade(
             root=root,

@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from autograder.api.release import release
 from autograder.cli.output import console, course_errors, errors, labelled
 
 NAME = "release"
@@ -31,6 +30,8 @@ def command(
     root: Annotated[Path, typer.Option(help="course folder (default: found from the cwd)")] = None,
 ) -> None:
     """Generate learner notebooks in release/ from source/ and check they leak nothing."""
+    from autograder.api.release import release
+
     with course_errors():
         report = release(
             root=root, assignments=assignments or None, check=check, time_solutions=timing

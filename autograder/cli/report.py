@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from autograder.api.report import report
 from autograder.cli.output import console, course_errors
 from autograder.course import Course
 from autograder.server.attempts import database, read_attempts
@@ -30,6 +29,8 @@ def command(
 
     When the course has been served, also attempts.csv: each learner's graded attempts.
     """
+    from autograder.api.report import report
+
     with course_errors():
         course = Course.load(root).root
         served = database(course).is_file()

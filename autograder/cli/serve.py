@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 
 from autograder.cli.output import console, course_errors
-from autograder.server.service import serve
 
 NAME = "serve"
 
@@ -53,6 +52,8 @@ def command(
     ] = "instructors",
 ) -> None:
     """Serve the course: learners submit notebooks and get the grader's verdicts at once."""
+    from autograder.server.service import serve
+
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     with course_errors():
         serve(
