@@ -52,8 +52,7 @@ def solution_seconds(
     locks.mkdir(exist_ok=True)
     with (locks / f"{assignment}--{notebook}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        with _cache_locked(state):
-            cache = _read(state / CACHE)
+        cache = _cached(state)
         if cache.get(key, {}).get("digest") == digest:
             return float(cache[key]["seconds"])
         folder = state / "solutions" / Path(notebook).stem / assignment  # as a submission's
@@ -76,9 +75,7 @@ def solution_seconds(
 def untimed(course: Path) -> list[tuple[str, str]]:
     """(assignment, notebook) of each released notebook whose model solution has no time
     cached for its current version, in name order."""
-    state = state_directory(course)
-    with _cache_locked(state):
-        cache = _read(state / CACHE)
+    cache = _cached(state_directory(course))
     return [
         (source.parent.name, source.name)
         for source in sorted((course / "source").glob("*/*.ipynb"))
@@ -91,15 +88,19 @@ def untimed(course: Path) -> list[tuple[str, str]]:
 def assignment_seconds(course: Path) -> dict[str, float]:
     """Per assignment, the summed cached run times of its notebooks' model solutions (any
     version): what grading one submission of it roughly costs, compared with the others."""
-    state = state_directory(course)
-    with _cache_locked(state):
-        cache = _read(state / CACHE)
+    cache = _cached(state_directory(course))
     totals: dict[str, float] = {}
     for key, entry in sorted(cache.items()):
         assignment, _, _ = key.partition("/")
         if isinstance(entry, dict) and isinstance(entry.get("seconds"), (int, float)):
             totals[assignment] = totals.get(assignment, 0.0) + float(entry["seconds"])
     return totals
+
+
+def _cached(state: Path) -> dict:
+    """The cached solution times, read under the cache's lock."""
+    with _cache_locked(state):
+        return _read(state / CACHE)
 
 
 @contextmanager

@@ -178,11 +178,15 @@ def verdict_outputs(message: str | None, passed: str) -> list[NotebookNode]:
     ]
 
 
+def learner_sources(cells: list[NotebookNode]) -> list[str]:
+    """The sources of the code cells that are not test cells, in order."""
+    return [c.source for c in cells if c.cell_type == "code" and not is_test_cell(c)]
+
+
 def planned_checks(cells: list[NotebookNode]) -> list[tuple[int, list[Check]]]:
     """(index, checks) of each test cell whose checks trusted verdicts judge: its outputs
     are replaced by their verdict, whatever the kernel printed there."""
-    learner = [c.source for c in cells if c.cell_type == "code" and not is_test_cell(c)]
-    aliases = exercise_modules(learner)
+    aliases = exercise_modules(learner_sources(cells))
     planned = [
         (index, checks_in(cell.source, aliases))
         for index, cell in enumerate(cells)
@@ -207,7 +211,7 @@ class TrustedVerdicts(NbGraderPreprocessor):
 
     def preprocess(self, nb, resources):
         cells = nb.cells
-        learner = [c.source for c in cells if c.cell_type == "code" and not is_test_cell(c)]
+        learner = learner_sources(cells)
         planned = [(cells[index], checks) for index, checks in planned_checks(cells)]
         if not planned:
             return nb, resources

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from autograder import notebooks
-from autograder.grading.verdicts import checks_in, exercise_modules
+from autograder.grading.verdicts import checks_in, exercise_modules, learner_sources
 from autograder.notebooks import is_test_cell
 
 PASSED = "✓"
@@ -44,9 +44,7 @@ def notebook_checks(path: Path, exercise_ids: list[str]) -> dict[str, list[dict]
     if not path.is_file():
         return {}
     nb = notebooks.read(path)
-    aliases = exercise_modules(
-        [c.source for c in nb.cells if c.cell_type == "code" and not is_test_cell(c)]
-    )
+    aliases = exercise_modules(learner_sources(nb.cells))
     found: dict[str, list[dict]] = {}
     for cell in nb.cells:
         meta = notebooks.nbgrader_meta(cell)
