@@ -28,9 +28,11 @@ c.Execute.timeout = 60
 c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR"]
 
 # Grading that learner code cannot tamper with (docs/security.md): the kernel runs confined,
-# with a whole-notebook deadline and output capped in bytes; then every test cell is
-# re-judged outside the kernel and its outputs replaced by that verdict before scoring.
+# with a whole-notebook deadline and output capped in bytes; every test cell is re-judged
+# outside the kernel (started before it, judged alongside it) and its outputs replaced by
+# that verdict before scoring.
 c.Autograde.autograde_preprocessors = [
+    "autograder.grading.verdicts.StartVerdicts",
     "autograder.grading.kernel.ConfinedExecute",
     "autograder.grading.verdicts.TrustedVerdicts",
     "nbgrader.preprocessors.IgnorePattern",
@@ -48,7 +50,7 @@ c.ConfinedExecute.deadline_floor = 30
 c.ConfinedExecute.deadline_multiplier = 10
 c.ConfinedExecute.course_root = COURSE_ROOT
 c.ConfinedExecute.max_output_bytes = 1_000_000
-c.ConfinedExecute.judged_elsewhere = True  # TrustedVerdicts, next, judges the test cells
+c.ConfinedExecute.judged_elsewhere = True  # the verdicts judge the test cells
 c.ConfinedKernelManager.course_root = COURSE_ROOT
 c.TrustedVerdicts.course_root = COURSE_ROOT
 # Kernels and verdict workers are forked from a template process that has already imported
@@ -57,6 +59,8 @@ c.ConfinedKernelManager.warm = True
 c.TrustedVerdicts.warm = True
 
 # Feedback shows each test's verdict, never hidden test code (autograder/grading/hide_hidden.py).
+# Its pages come from nbconvert's HTML exporter with templates compiled once per process.
+c.GenerateFeedback.exporter_class = "autograder.grading.feedback_html.FeedbackHTMLExporter"
 c.GenerateFeedback.preprocessors = [
     "autograder.grading.hide_hidden.HideHiddenTests",
     "nbgrader.preprocessors.GetGrades",

@@ -71,6 +71,7 @@ from autograder.course import (  # noqa: E402
 from autograder.grading.kernel import time_solutions  # noqa: E402
 from autograder.grading.phases import ENV as PROFILE  # noqa: E402
 
+IDLE = {"verdict_wait"}  # the grader waiting for the verdicts judged on their own thread
 LOCAL = "local:"  # as autograder.api.cluster.LOCAL (imported lazily: Dask is an extra)
 
 
@@ -313,7 +314,8 @@ def profile_table(records: list[dict], own: dict[str, list[float]], wall: float,
             for name, seconds in record["phases"].items():
                 if not name.startswith("#"):
                     per[name].append(seconds / record["notebooks"])
-        total = sum(sum(v) for v in per.values()) / len(chosen)
+        # waiting for the verdicts judged alongside the kernel is idle: their spans count
+        total = sum(sum(v) for k, v in per.items() if k not in IDLE) / len(chosen)
         mine = [s for w in ([week] if week in own else own) for s in own.get(w, [])]
         compute = sum(mine) / len(mine) if mine else 0.0
         cells = sum(r["phases"].get("#test_cells", 0) for r in chosen) / notebooks
@@ -325,17 +327,16 @@ def profile_table(records: list[dict], own: dict[str, list[float]], wall: float,
         print(f"  {'phase':<16} {'mean s':>7} {'p95 s':>7} {'share':>6}")
         for name, values in sorted(per.items(), key=lambda item: -sum(item[1])):
             mean = sum(values) / len(chosen)
-            print(
-                f"  {name:<16} {mean:7.3f} {_p95(values):7.3f} {mean / total if total else 0:6.1%}"
-            )
+            share = "idle" if name in IDLE else f"{mean / total if total else 0:6.1%}"
+            print(f"  {name:<16} {mean:7.3f} {_p95(values):7.3f} {share:>6}")
     recorded = sum(
-        sum(v for k, v in r["phases"].items() if k not in ("parent",) and not k.startswith("#"))
+        sum(v for k, v in r["phases"].items() if k not in ("parent", *IDLE) and not k[0] == "#")
         for r in records
     )
     print(
-        f"\npool: {wall * workers / count:.2f} worker-seconds per notebook, of which "
-        f"{recorded / count:.2f} s in the phases above; the rest ({(wall * workers - recorded) / count:.2f} s) "
-        "is workers starting, batch set-up and waiting"
+        f"\npool: {wall * workers / count:.2f} worker-seconds per notebook; the phases above "
+        f"(the verdicts' alongside the kernel's) add up to {recorded / count:.2f} s of work per "
+        "notebook; the rest of the worker-seconds is workers starting, batch set-up and waiting"
     )
 
 

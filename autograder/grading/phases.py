@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,8 +19,18 @@ from pathlib import Path
 
 ENV = "AUTOGRADER_PROFILE"
 
-_record: dict[str, float] | None = None
-_stack: list[list[float]] = []  # [start, seconds spent in nested spans], innermost last
+_lock = threading.Lock()  # spans of two threads (kernel and verdicts) add to one record
+
+
+class _State(threading.local):
+    record: dict[str, float] | None = None
+    stack: list[list[float]]  # [start, seconds spent in nested spans], innermost last
+
+    def __init__(self) -> None:
+        self.stack = []
+
+
+_state = _State()
 
 
 def enabled() -> bool:
@@ -27,60 +38,71 @@ def enabled() -> bool:
 
 
 @contextmanager
+def _swapped(record: dict[str, float] | None) -> Iterator[None]:
+    outer, outer_stack = _state.record, _state.stack
+    _state.record, _state.stack = record, []
+    try:
+        yield
+    finally:
+        _state.record, _state.stack = outer, outer_stack
+
+
+@contextmanager
 def recording(on: bool | None = None) -> Iterator[dict[str, float] | None]:
     """Collect spans into a fresh record (phase -> seconds) for the duration; yields None,
     and records nothing, when profiling is off."""
-    global _record
     if not (enabled() if on is None else on):
         yield None
         return
-    outer, outer_stack = _record, _stack[:]
-    _record = {}
-    _stack.clear()
-    try:
-        yield _record
-    finally:
-        _record = outer
-        _stack[:] = outer_stack
+    record: dict[str, float] = {}
+    with _swapped(record):
+        yield record
+
+
+def current() -> dict[str, float] | None:
+    """The record this thread adds to, to hand to a thread doing part of the same work."""
+    return _state.record
+
+
+def attached(record: dict[str, float] | None):
+    """In another thread: add spans to ``record`` (from :func:`current`) for the duration.
+    Its spans run alongside the first thread's, so a record's phases then add up to more
+    than its wall time."""
+    return _swapped(record)
 
 
 @contextmanager
 def phase(name: str) -> Iterator[None]:
-    if _record is None:
+    record = _state.record
+    if record is None:
         yield
         return
-    record = _record
+    stack = _state.stack
     frame = [time.perf_counter(), 0.0]
-    _stack.append(frame)
+    stack.append(frame)
     try:
         yield
     finally:
         elapsed = time.perf_counter() - frame[0]
-        _stack.pop()
-        record[name] = record.get(name, 0.0) + elapsed - frame[1]
-        if _stack:
-            _stack[-1][1] += elapsed
+        stack.pop()
+        with _lock:
+            record[name] = record.get(name, 0.0) + elapsed - frame[1]
+        if stack:
+            stack[-1][1] += elapsed
 
 
-@contextmanager
-def paused() -> Iterator[None]:
+def paused():
     """Record nothing inside: work done for another purpose (a model solution's run) is timed
     by the span around it, not split into this submission's phases."""
-    global _record
-    outer, outer_stack = _record, _stack[:]
-    _record = None
-    _stack.clear()
-    try:
-        yield
-    finally:
-        _record = outer
-        _stack[:] = outer_stack
+    return _swapped(None)
 
 
 def count(name: str, n: int = 1) -> None:
     """Count events (say, test cells judged) in the current record, if any."""
-    if _record is not None:
-        _record["#" + name] = _record.get("#" + name, 0) + n
+    record = _state.record
+    if record is not None:
+        with _lock:
+            record["#" + name] = record.get("#" + name, 0) + n
 
 
 def write(entry: dict) -> None:

@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
 
@@ -198,6 +199,10 @@ class Template:
 
 _TEMPLATE: Template | None = None
 _LOCK = threading.Lock()
+# The template dies with the *thread* that started it (PR_SET_PDEATHSIG follows the parent
+# thread), and the first to ask may be short-lived (the verdicts' thread, a Dask task's): it
+# is started from this one, which lives as long as the process.
+_STARTER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="template-starter")
 
 
 def template() -> Template:
@@ -205,7 +210,7 @@ def template() -> Template:
     global _TEMPLATE
     with _LOCK:
         if _TEMPLATE is None or not _TEMPLATE.alive():
-            _TEMPLATE = Template()
+            _TEMPLATE = _STARTER.submit(Template).result()
             atexit.register(_TEMPLATE.close)
         return _TEMPLATE
 

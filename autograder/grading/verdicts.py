@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import ast
 import functools
+import threading
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +25,7 @@ from traitlets import Bool, Integer, Unicode
 from autograder import registry
 from autograder.course import Course, CourseError, configuration_files, find_course_root
 from autograder.grading.confine import Limits
-from autograder.grading.phases import count, phase
+from autograder.grading.phases import attached, count, current, phase
 from autograder.grading.remote import Missing, Worker, WorkerGone, answer
 from autograder.judges.errors import CheckFailed, Unavailable
 from autograder.notebooks import is_test_cell
@@ -195,8 +197,12 @@ def planned_checks(cells: list[NotebookNode]) -> list[tuple[int, list[Check]]]:
     return [(index, checks) for index, checks in planned if checks]
 
 
+PENDING = "autograder_verdicts"  # resources key: verdicts StartVerdicts is computing
+
+
 class TrustedVerdicts(NbGraderPreprocessor):
-    """Replace each test cell's outputs with a verdict computed outside the kernel."""
+    """Replace each test cell's outputs with a verdict computed outside the kernel (or by
+    :class:`StartVerdicts`, earlier in the pipeline, while the kernel ran)."""
 
     course_root = Unicode("", help="the course folder learner code must not see").tag(config=True)
     timeout = Integer(300, help="seconds the learner's code may use for all checks").tag(
@@ -210,12 +216,26 @@ class TrustedVerdicts(NbGraderPreprocessor):
     ).tag(config=True)
 
     def preprocess(self, nb, resources):
-        cells = nb.cells
-        learner = learner_sources(cells)
-        planned = [(cells[index], checks) for index, checks in planned_checks(cells)]
-        if not planned:
-            return nb, resources
+        pending = resources.pop(PENDING, None)
+        if pending is None:
+            verdicts = self.verdicts(*self.plan(nb.cells, resources))
+        else:
+            with phase("verdict_wait"):
+                verdicts = pending.result()
+        for index, outputs in verdicts.items():
+            nb.cells[index].outputs = outputs
+        return nb, resources
+
+    @staticmethod
+    def plan(cells: list[NotebookNode], resources: dict):
+        """What to judge: the learner's sources, each test cell's checks, the folder."""
         cwd = Path(resources.get("metadata", {}).get("path") or ".").resolve()
+        return learner_sources(cells), planned_checks(cells), cwd
+
+    def verdicts(self, learner: list[str], planned: list, cwd: Path) -> dict[int, list]:
+        """The outputs of each planned test cell, by index."""
+        if not planned:
+            return {}
         course = _course(self.course_root or str(cwd))
         roots = [course.root]
         limits = Limits(cpu_seconds=self.cpu_seconds, memory_mb=self.memory_mb)
@@ -228,6 +248,7 @@ class TrustedVerdicts(NbGraderPreprocessor):
                 step_timeout=self.cell_timeout,
                 warm=self.warm,
             )
+        found = {}
         with worker:
             with phase("verdict_rerun"):
                 for source in learner:  # one cell at a time, each with its own time limit
@@ -236,7 +257,7 @@ class TrustedVerdicts(NbGraderPreprocessor):
                     except WorkerGone:
                         if worker.gone:
                             break  # every check below reports it
-            for cell, checks in planned:
+            for index, checks in planned:
                 message, passed = None, ""
                 count("test_cells")
                 for check in checks:
@@ -247,5 +268,32 @@ class TrustedVerdicts(NbGraderPreprocessor):
                     if message is not None:
                         break
                     passed = exercise.passed(hidden=check.hidden)
-                cell.outputs = verdict_outputs(message, passed)
+                found[index] = verdict_outputs(message, passed)
+        return found
+
+
+class StartVerdicts(TrustedVerdicts):
+    """Start the trusted verdicts before the kernel runs, on a thread of their own.
+
+    They depend only on the learner's sources and the course, never on what the kernel
+    printed, so judging alongside the kernel gives the same verdicts sooner (a submission's
+    wait is about the longer of the two instead of their sum). Placed before Execute, with
+    :class:`TrustedVerdicts` after it, which waits for them and writes them into the test
+    cells. Configured as TrustedVerdicts is (``c.TrustedVerdicts.*`` applies to both).
+    """
+
+    def preprocess(self, nb, resources):
+        plan, record, pending = self.plan(nb.cells, resources), current(), Future()
+        if not plan[1]:
+            return nb, resources  # no test cell to judge: TrustedVerdicts has nothing to wait for
+
+        def judge_all() -> None:
+            try:
+                with attached(record):
+                    pending.set_result(self.verdicts(*plan))
+            except BaseException as error:  # raised where TrustedVerdicts waits
+                pending.set_exception(error)
+
+        threading.Thread(target=judge_all, name="verdicts", daemon=True).start()
+        resources[PENDING] = pending
         return nb, resources

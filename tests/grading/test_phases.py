@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 
 from autograder.grading import phases
@@ -74,3 +75,40 @@ def test_entries_are_appended_as_json_lines(monkeypatch, tmp_path):
     lines = [json.loads(line) for line in target.read_text().splitlines()]
     assert [line["student"] for line in lines] == ["ann", "ben"]
     assert lines[0]["phases"] == {"intake": 0.5}
+
+
+def test_a_thread_attached_to_a_record_adds_its_spans_without_upsetting_this_threads():
+    with phases.recording(on=True) as record:
+        with phases.phase("outer"):
+            started = phases.current()
+
+            def other() -> None:
+                with phases.attached(started):
+                    with phases.phase("alongside"):
+                        time.sleep(0.05)
+
+            thread = threading.Thread(target=other)
+            thread.start()
+            with phases.phase("inner"):
+                time.sleep(0.02)
+            thread.join()
+    assert started is record
+    assert record["alongside"] >= 0.05
+    # the other thread's span is not nested in this thread's: "outer" keeps its own time
+    assert record["outer"] >= 0.03 - 0.005
+    assert phases.current() is None  # the recording ended for this thread
+
+
+def test_a_thread_not_attached_records_nothing():
+    seen = []
+    with phases.recording(on=True) as record:
+
+        def other() -> None:
+            seen.append(phases.current())
+            with phases.phase("elsewhere"):
+                pass
+
+        thread = threading.Thread(target=other)
+        thread.start()
+        thread.join()
+    assert seen == [None] and "elsewhere" not in record

@@ -28,8 +28,11 @@ EVERY_PHASE = {
     "verdict_load",  # the exercise found in the course's key
     "verdict_visible",
     "verdict_hidden",  # hidden data built, hidden checks judged
+    "verdict_wait",  # after the kernel, until the verdicts judged alongside it are in
     "parent",  # the commit and the journal, in the grading process
 }
+
+ALONGSIDE = {"verdict_worker", "verdict_rerun", "verdict_load", "verdict_visible", "verdict_hidden"}
 
 
 @pytest.fixture(scope="module")
@@ -55,10 +58,13 @@ def test_each_graded_submission_has_a_record_with_every_phase(profiled):
         assert set(spans) == EVERY_PHASE, set(spans) ^ EVERY_PHASE
         assert all(seconds >= 0 for seconds in spans.values())
         assert line["phases"]["#test_cells"] > 0
-        # the worker's phases are its whole grading time (the parent's are its own)
-        worker = sum(v for k, v in spans.items() if k != "parent")
+        # the worker's phases are its whole grading time (the parent's are its own), but
+        # the verdicts are judged on a thread of their own while the kernel runs
+        alongside = sum(v for k, v in spans.items() if k in ALONGSIDE)
+        worker = sum(v for k, v in spans.items() if k != "parent" and k not in ALONGSIDE)
         assert worker <= line["seconds"] + 0.01
         assert worker >= 0.95 * line["seconds"]
+        assert spans["verdict_wait"] < alongside
 
 
 def test_profiling_does_not_change_a_score(profiled, tmp_path):
