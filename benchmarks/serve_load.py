@@ -618,6 +618,24 @@ def summary(label: str, sent: list[Sent], seconds: float | None = None) -> None:
         )
 
 
+def slowest(sent: list[Sent], began: float, shown: int = 5) -> None:
+    """The longest waits (not across the restart): when each was uploaded and how many
+    other submissions were then uploaded and still unanswered (the queue it joined)."""
+    timed = [s for s in sent if s.latency is not None and not s.restarted]
+    for item in sorted(timed, key=lambda s: -s.latency)[:shown]:
+        ahead = sum(
+            1
+            for other in sent
+            if other is not item
+            and other.id
+            and other.started < item.started < (other.answered or float("inf"))
+        )
+        print(
+            f"  slow: {item.latency:.1f} s, {item.candidate.kind} uploaded at "
+            f"{item.started - began:.0f} s, {ahead} other(s) then unanswered"
+        )
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -706,6 +724,7 @@ def main() -> None:
                 f"  SIGKILL at {kill['killed_at']:.0f} s, answering again "
                 f"{kill['restart_seconds']:.1f} s later"
             )
+        slowest(sent, load_began)
         missing = lost(server, tokens, sent)
         print(f"  accepted submissions lost: {len(missing)} of {sum(bool(s.id) for s in sent)}")
         failed += [f"lost: {m}" for m in missing]

@@ -171,20 +171,27 @@ def grade_batch(
 def _warm_up(course: str, workers: int, scheduler: str | None) -> None:
     """Import the grading stack and start the warm template once, at the server's start,
     so the first submission does not wait for them (later ones reuse both). With several
-    workers, they grade and this process only commits: their templates are started instead."""
-    import nbgrader.apps  # noqa: F401
+    workers, they grade and this process only commits: their templates are started instead.
+    The template (a process of its own) starts while this one imports: after a restart the
+    queued submissions wait for the longer of the two, not their sum."""
+    from concurrent.futures import ThreadPoolExecutor
 
-    import autograder.api.grade  # noqa: F401
-    from autograder.api.pool import warm_kept
     from autograder.grading.template import template
 
-    try:
-        if scheduler is None and workers > 1:
-            warm_kept(Path(course), workers)
-        elif scheduler is None:
-            template()
-    except Exception as error:  # a cold start still works; say why warm ones will not
-        log.warning("the grading processes did not warm up: %s", error)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="warm-up") as starter:
+        started = starter.submit(template) if scheduler is None and workers == 1 else None
+        import nbgrader.apps  # noqa: F401
+
+        import autograder.api.grade  # noqa: F401
+        from autograder.api.pool import warm_kept
+
+        try:
+            if scheduler is None and workers > 1:
+                warm_kept(Path(course), workers)
+            elif started is not None:
+                started.result()
+        except Exception as error:  # a cold start still works; say why warm ones will not
+            log.warning("the grading processes did not warm up: %s", error)
 
 
 def time_next_solution(root: str) -> bool:
