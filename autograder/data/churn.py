@@ -28,6 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
+from autograder.data.store import shared_connection
+
 CHURN_SEED: int = 4040
 N_CUSTOMERS: int = 2500
 TABLES: tuple[str, ...] = ("customers", "orders")
@@ -196,7 +198,7 @@ def build_churn(
         raise ValueError("n_customers must be at least 1")
     rows = _rows(seed, n_customers, first_customer_id)
     if isinstance(target, str) and target == ":memory:":
-        conn = sqlite3.connect(":memory:", check_same_thread=False)  # see connect()
+        conn = shared_connection(":memory:")
         _fill(conn, rows)
         return conn
     path = Path(target)
@@ -239,12 +241,7 @@ def churn_path(start: Path | None = None) -> Path:
 def connect(path=None, *, readonly: bool = True) -> sqlite3.Connection:
     """Open the database (default: the shipped one); read-only unless asked otherwise."""
     target = Path(path) if path is not None else churn_path()
-    target = target.expanduser().resolve()
-    # graders cache their databases and judge on a thread of their own (grading/verdicts.py),
-    # one notebook at a time: a connection is never used by two threads at once
-    if readonly:
-        return sqlite3.connect(f"{target.as_uri()}?mode=ro", uri=True, check_same_thread=False)
-    return sqlite3.connect(target, check_same_thread=False)
+    return shared_connection(target.expanduser().resolve(), readonly=readonly)
 
 
 def table_counts(conn: sqlite3.Connection) -> dict[str, int]:

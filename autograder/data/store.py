@@ -990,7 +990,7 @@ def build_store(
     if size not in SIZES:
         raise ValueError(f"size must be one of {SIZES}, not {size!r}")
     if isinstance(target, str) and target == ":memory:":
-        conn = sqlite3.connect(":memory:", check_same_thread=False)  # see connect()
+        conn = shared_connection(":memory:")
         _fill(conn, seed, size, edge_cases)
         return conn
     path = Path(target)
@@ -1038,11 +1038,18 @@ def store_path(start: Path | None = None) -> Path:
 def connect(path=None, *, readonly: bool = True) -> sqlite3.Connection:
     """Open the store (default: the shipped database); read-only unless asked otherwise."""
     target = Path(path) if path is not None else store_path()
-    target = target.expanduser().resolve()
-    # graders cache their databases and judge on a thread of their own (grading/verdicts.py),
-    # one notebook at a time: a connection is never used by two threads at once
+    return shared_connection(target.expanduser().resolve(), readonly=readonly)
+
+
+def shared_connection(target: Path | str, *, readonly: bool = False) -> sqlite3.Connection:
+    """A connection to ``target`` (a file, or ":memory:") that any thread may use.
+
+    Graders cache their databases and judge on a thread of their own (grading/verdicts.py),
+    one notebook at a time: a connection is never used by two threads at once.
+    """
     if readonly:
-        return sqlite3.connect(f"{target.as_uri()}?mode=ro", uri=True, check_same_thread=False)
+        uri = f"{Path(target).as_uri()}?mode=ro"
+        return sqlite3.connect(uri, uri=True, check_same_thread=False)
     return sqlite3.connect(target, check_same_thread=False)
 
 

@@ -283,14 +283,15 @@ class StartVerdicts(TrustedVerdicts):
     """
 
     def preprocess(self, nb, resources):
-        plan, record, pending = self.plan(nb.cells, resources), current(), Future()
-        if not plan[1]:
+        learner, planned, cwd = self.plan(nb.cells, resources)
+        if not planned:
             return nb, resources  # no test cell to judge: TrustedVerdicts has nothing to wait for
+        record, pending = current(), Future()
 
         def judge_all() -> None:
             try:
                 with attached(record):
-                    pending.set_result(self.verdicts(*plan))
+                    pending.set_result(self.verdicts(learner, planned, cwd))
             except BaseException as error:  # raised where TrustedVerdicts waits
                 pending.set_exception(error)
 
