@@ -177,7 +177,9 @@ def _warm_up(course: str, workers: int, scheduler: str | None) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
     from autograder.grading.template import template
+    from autograder.imports import skip_slow_imports
 
+    skip_slow_imports()  # a spawned process: nothing the server skipped is skipped here
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="warm-up") as starter:
         started = starter.submit(template) if scheduler is None and workers == 1 else None
         import nbgrader.apps  # noqa: F401
