@@ -29,6 +29,7 @@ from autograder.server.tokens import digest
 ASSIGNMENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 MAX_WAIT = 60.0  # seconds a long poll may hold a request
 POLL = 1.0  # seconds between looks at a submission being waited for, unless woken sooner
+FEEDBACK_WAIT = 30.0  # seconds a feedback request waits for its page to be written
 DROP_CAP = 16  # bodies up to this many times the limit are read (and dropped) for a 413
 WINDOW = timedelta(hours=1)  # the rate limit counts submissions received in this window
 
@@ -373,7 +374,7 @@ class Submission(ApiHandler):
 
 
 class Feedback(ApiHandler):
-    def get(self, submission):
+    async def get(self, submission):
         row = self.own_submission(submission)
         settings = self.settings_
         learner, assignment = row["learner"], row["assignment"]
@@ -382,10 +383,29 @@ class Feedback(ApiHandler):
             folder = instructors
         else:
             folder = grading.feedback_folder(settings.root, row["id"], learner, assignment)
+            await self.written(row["id"])
         if row["status"] != "graded" or not folder.is_dir():
             raise Refused(404, f"there is no feedback for this submission (it is {row['status']})")
         pages = [(name, path) for name, path in _files_under(folder) if path.suffix == ".html"]
         self.send_zip(f"{assignment}-feedback.zip", pages)  # the HTML only: nothing else to read
+
+    async def written(self, submission: str) -> None:
+        """Wait while the page of a verdict already published is being written."""
+        store, grader = self.settings_.store, self.settings_.grader
+        if not store.feedback_pending(submission):
+            return
+        if grader is not None:
+            grader.want_feedback()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + FEEDBACK_WAIT
+        while store.feedback_pending(submission):
+            if loop.time() >= deadline:
+                raise Refused(
+                    503,
+                    "its feedback page is still being written: try again in a few seconds",
+                    retry_after=5,
+                )
+            await self.settings_.finished.wait(min(POLL, deadline - loop.time()))
 
 
 class Release(ApiHandler):

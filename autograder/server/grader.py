@@ -10,6 +10,12 @@ gradebook and the autograded notebook, and the course's leak-free feedback is ge
 replaced again by the best one (staged from ``serve/attempts/<best id>/`` and graded again),
 so ``submitted/`` and the gradebook always hold the attempt that counts.
 
+The verdict is published before its feedback page is written (a page takes about a quarter
+of a second, most of a short grading): the pages wait while submissions are queued and are
+written when the queue is empty, before the same learner's next attempt of that assignment
+is graded (it would replace the autograded notebook the page is made from), when a learner
+asks for one, or once one has waited ``FEEDBACK_DELAY`` seconds.
+
 Grading runs in one long-lived spawned process (nbgrader imported once, kernels forked from
 the warm template), driven by one thread of the server, so the IOLoop never waits on it.
 Up to ``workers`` queued submissions of one assignment from different learners are graded
@@ -27,6 +33,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from datetime import UTC, datetime
 from pathlib import Path
 
 from autograder.server.store import Store, parse_time, serve_directory
@@ -37,6 +44,7 @@ BUSY = "another `autograder grade` is running"
 BUSY_PAUSE = 2.0  # seconds before trying again when an instructor's batch holds the course
 CRASHES = 2  # a batch whose grading process died this often fails instead of looping
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f %Z"  # nbgrader's timestamp.txt
+FEEDBACK_DELAY = 10.0  # seconds a feedback page may wait behind queued submissions
 
 
 def inbox(course: Path, submission: str) -> Path:
@@ -90,10 +98,21 @@ def _feedback(course: Path, job: dict) -> None:
     api.generate_feedback(job["assignment"], job["learner"])
 
 
+def write_feedback(root: str, jobs: list[dict]) -> None:
+    """The feedback pages of graded submissions, each from its learner's autograded notebook
+    (so before that learner's next attempt of the assignment is graded)."""
+    for job in jobs:
+        try:
+            _feedback(Path(root), job)
+        except Exception as error:  # feedback is a courtesy; the verdicts stand without it
+            log.warning("feedback for %s failed: %s", job["id"], error)
+
+
 def grade_batch(
     root: str, assignment: str, jobs: list[dict], keep: str, scheduler: str | None, workers: int
 ) -> dict:
-    """Grade ``jobs`` (one per learner) of ``assignment``; outcomes by submission id.
+    """Grade ``jobs`` (one per learner) of ``assignment``; outcomes by submission id. An
+    outcome with ``feedback_pending`` needs :func:`write_feedback` once its verdict is out.
 
     ``{"busy": True}`` when an instructor's ``autograder grade`` holds the course: nothing
     was changed and the batch is to be tried again.
@@ -146,11 +165,10 @@ def grade_batch(
             "total": total,
             "counted": counted,
         }
-        try:
-            _feedback(course, job)
-        except Exception as error:  # feedback is a courtesy; the verdicts stand without it
-            log.warning("feedback for %s failed: %s", job["id"], error)
-        if not counted:
+        if counted:
+            outcomes[job["id"]]["feedback_pending"] = True  # written by write_feedback
+        else:  # its page first: the best attempt's grading replaces its autograded notebook
+            write_feedback(root, [job])
             restore.append(job)
     if restore:
         # the best attempt goes back into submitted/ and the gradebook (grading is deterministic)
@@ -238,6 +256,7 @@ class Grader:
         self.on_finish: Callable[[], None] | None = None  # told of each submission finished
         self.wake = threading.Event()
         self.stopping = threading.Event()
+        self.wanted = threading.Event()  # a learner waits for a feedback page not yet written
         self.crashes: dict[str, int] = {}
         # while idle, the one grading process times model solutions grading would otherwise
         # time on a first submission (with a pool or a cluster, their workers do that)
@@ -259,6 +278,11 @@ class Grader:
         self.thread.start()
 
     def notify(self) -> None:
+        self.wake.set()
+
+    def want_feedback(self) -> None:
+        """A learner asked for a page still to be written: write the pages before grading on."""
+        self.wanted.set()
         self.wake.set()
 
     def stop(self) -> None:
@@ -315,6 +339,10 @@ class Grader:
         while not self.stopping.is_set():
             try:
                 batch = self._next_batch()
+                pending = self.store.feedback_pending()
+                if pending and self._feedback_first(batch, pending):
+                    self._write_feedback(pending)
+                    continue
                 if not batch and self.untimed:
                     self.untimed = self._time_next()
                     continue
@@ -326,6 +354,44 @@ class Grader:
             except Exception:  # the loop must outlive any one submission
                 log.exception("grading loop error")
                 self.stopping.wait(BUSY_PAUSE)
+        try:  # a clean stop leaves no page unwritten (a kill leaves them to the next start)
+            if pending := self.store.feedback_pending():
+                self._write_feedback(pending)
+        except Exception:
+            log.exception("feedback not written before the stop")
+
+    def _feedback_first(self, batch: list, pending: list) -> bool:
+        """Whether the pending feedback pages are written before ``batch`` is graded."""
+        if not batch or self.wanted.is_set():
+            return True
+        if {(r["learner"], r["assignment"]) for r in batch} & {
+            (r["learner"], r["assignment"]) for r in pending
+        }:
+            return True  # that grading replaces the autograded notebook a page is made from
+        waited = datetime.now(UTC) - parse_time(pending[0]["graded_at"])
+        return waited.total_seconds() >= FEEDBACK_DELAY
+
+    def _write_feedback(self, pending: list) -> None:
+        self.wanted.clear()
+        jobs = [{k: row[k] for k in ("id", "learner", "assignment")} for row in pending]
+        try:
+            self.executor.submit(write_feedback, str(self.course), jobs).result()
+        except BrokenProcessPool:
+            self.executor = self._executor()
+            self.executor.submit(_ready)
+            if self.stopping.is_set():
+                return  # written on the next start
+            given_up = []
+            for job in jobs:
+                self.crashes[job["id"]] = self.crashes.get(job["id"], 0) + 1
+                if self.crashes[job["id"]] >= CRASHES:
+                    log.warning("feedback for %s given up: the grader stopped", job["id"])
+                    given_up.append(job["id"])
+            self.store.feedback_written(given_up)
+            return
+        self.store.feedback_written([job["id"] for job in jobs])
+        if self.on_finish is not None:
+            self.on_finish()
 
     def _time_next(self) -> bool:
         """One model solution timed in the grading process; whether to go on."""
@@ -386,6 +452,7 @@ class Grader:
             result=outcome.get("result"),
             total=outcome.get("total"),
             counted=bool(outcome.get("counted")),
+            feedback_pending=bool(outcome.get("feedback_pending")),
         )
         if self.on_finish is not None:
             self.on_finish()

@@ -3,6 +3,8 @@
 A submission's status only moves forward: ``queued`` -> ``grading`` -> ``graded``|``failed``,
 each move one committed transaction, so a server killed at any moment knows on restart which
 submissions still need grading (``queued`` and ``grading``) and never records a result twice.
+A verdict published before its feedback page is written is listed in ``feedback_pending`` in
+the same transaction, so a restart writes the pages a kill left unwritten.
 Each thread gets its own connection (sqlite3 connections are not shared across threads).
 """
 
@@ -48,6 +50,9 @@ CREATE TABLE IF NOT EXISTS released (
 CREATE TABLE IF NOT EXISTS feedback_released (
     assignment TEXT PRIMARY KEY,
     released_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS feedback_pending (
+    id TEXT PRIMARY KEY REFERENCES submissions (id)
 );
 """
 
@@ -183,8 +188,10 @@ class Store:
         result: dict | None,
         total: float | None,
         counted: bool,
+        feedback_pending: bool = False,
     ) -> None:
-        """Record the outcome once; the attempt that counts is the only one marked counted."""
+        """Record the outcome once; the attempt that counts is the only one marked counted.
+        ``feedback_pending``: its feedback page is still to be written."""
         row = self.submission(submission)
         with self.connection() as db:
             db.execute("BEGIN IMMEDIATE")
@@ -193,7 +200,7 @@ class Store:
                     "UPDATE submissions SET counted = 0 WHERE learner = ? AND assignment = ?",
                     (row["learner"], row["assignment"]),
                 )
-            db.execute(
+            changed = db.execute(
                 "UPDATE submissions SET status = ?, error = ?, result = ?, total = ?, "
                 "graded_at = ?, counted = ? WHERE id = ? AND status NOT IN ('graded', 'failed')",
                 (
@@ -205,8 +212,25 @@ class Store:
                     int(counted),
                     submission,
                 ),
-            )
+            ).rowcount
+            if changed and feedback_pending:
+                db.execute("INSERT OR IGNORE INTO feedback_pending (id) VALUES (?)", (submission,))
             db.execute("COMMIT")
+
+    def feedback_pending(self, submission: str | None = None) -> list[sqlite3.Row]:
+        """Graded submissions whose feedback page is still to be written (or ``submission``
+        alone, if it is one), first graded first."""
+        where, values = ("WHERE s.id = ?", (submission,)) if submission else ("", ())
+        with self.connection() as db:
+            return db.execute(
+                "SELECT s.* FROM feedback_pending AS p JOIN submissions AS s ON s.id = p.id "
+                f"{where} ORDER BY s.seq",
+                values,
+            ).fetchall()
+
+    def feedback_written(self, submissions: list[str]) -> None:
+        with self.connection() as db:
+            db.executemany("DELETE FROM feedback_pending WHERE id = ?", [(i,) for i in submissions])
 
     def counted(self, learner: str, assignment: str) -> sqlite3.Row | None:
         with self.connection() as db:
