@@ -257,6 +257,7 @@ class Grader:
         self.wake = threading.Event()
         self.stopping = threading.Event()
         self.wanted = threading.Event()  # a learner waits for a feedback page not yet written
+        self.started_at = datetime.now(UTC)
         self.crashes: dict[str, int] = {}
         # while idle, the one grading process times model solutions grading would otherwise
         # time on a first submission (with a pool or a cluster, their workers do that)
@@ -368,8 +369,9 @@ class Grader:
             (r["learner"], r["assignment"]) for r in pending
         }:
             return True  # that grading replaces the autograded notebook a page is made from
-        waited = datetime.now(UTC) - parse_time(pending[0]["graded_at"])
-        return waited.total_seconds() >= FEEDBACK_DELAY
+        # pages a kill left unwritten wait from this start, not ahead of the queue it found
+        since = max(parse_time(pending[0]["graded_at"]), self.started_at)
+        return (datetime.now(UTC) - since).total_seconds() >= FEEDBACK_DELAY
 
     def _write_feedback(self, pending: list) -> None:
         self.wanted.clear()

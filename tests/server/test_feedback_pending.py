@@ -89,7 +89,10 @@ def test_pages_wait_behind_other_learners_but_not_before_the_same_learners_attem
             "UPDATE submissions SET graded_at = ? WHERE id = 'a1'",
             (late.isoformat().replace("+00:00", "Z"),),
         )
+    grader.started_at = late  # a grader running for a while
     assert grader._feedback_first(ben, store.feedback_pending())  # waited long enough
+    restarted = grading.Grader(tmp_path, store)  # a page a kill left waits from the start
+    assert not restarted._feedback_first(ben, store.feedback_pending())
 
 
 def test_a_graded_batch_leaves_its_page_to_write_feedback(tmp_path):
