@@ -199,25 +199,40 @@ def commit_with_retries(gradebook, outcome) -> str | None:
 
 def gradebook_rows(course: Path, assignments: list[str], db_url: str | None = None) -> list[dict]:
     """One row per student, assignment and exercise, summed over the exercise's grade cells."""
-    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.api import Assignment, Grade, Gradebook, SubmittedAssignment, SubmittedNotebook
+    from sqlalchemy.orm import selectinload, undefer
 
     from autograder.course import nbgrader_api
 
     url = db_url or nbgrader_api(course).coursedir.db_url
     rows: dict[tuple, dict] = {}
+    # the notebooks, their grades (with each one's max_score) and the grades' cells in a
+    # few queries, not one per object
+    notebooks = selectinload(SubmittedAssignment.notebooks)
+    loaded = (
+        notebooks.selectinload(SubmittedNotebook.notebook),
+        notebooks.selectinload(SubmittedNotebook.grades).options(
+            undefer(Grade.max_score), selectinload(Grade.cell)
+        ),
+    )
     with Gradebook(url) as gradebook:
         for assignment in assignments:
-            try:
-                submissions = gradebook.assignment_submissions(assignment)
-            except MissingEntry:
-                continue
+            submissions = (
+                gradebook.db.query(SubmittedAssignment)
+                .join(Assignment, Assignment.id == SubmittedAssignment.assignment_id)
+                .filter(Assignment.name == assignment)
+                .options(*loaded)
+                .all()
+            )
+            exercises: dict[str, list[str]] = {}  # notebook -> its solution cells' names
             for submission in submissions:
                 for notebook in submission.notebooks:
-                    source = gradebook.find_notebook(notebook.name, assignment)
-                    exercise_ids = [cell.name for cell in source.solution_cells]
+                    if notebook.name not in exercises:
+                        source = gradebook.find_notebook(notebook.name, assignment)
+                        exercises[notebook.name] = [cell.name for cell in source.solution_cells]
                     for grade in notebook.grades:
-                        exercise = exercise_of(grade.name, exercise_ids)
-                        key = (submission.student.id, assignment, notebook.name, exercise)
+                        exercise = exercise_of(grade.name, exercises[notebook.name])
+                        key = (submission.student_id, assignment, notebook.name, exercise)
                         row = rows.setdefault(
                             key,
                             dict(zip(GRADE_COLUMNS, (*key, 0.0, 0.0, False), strict=True)),
