@@ -42,7 +42,7 @@ def test_the_servers_grading_process_skips_the_uri_parser(tmp_path):
     probe = (
         "import sys\n"
         "from autograder.server.grader import _warm_up\n"
-        f"_warm_up({str(tmp_path)!r}, 1, 'tcp://127.0.0.1:9')\n"
+        f"_warm_up({str(tmp_path)!r}, 1, 'tcp://127.0.0.1:9', [])\n"
         "print('nbgrader.apps' in sys.modules, sys.modules.get('rfc3987_syntax', 'absent'))"
     )
     done = subprocess.run(

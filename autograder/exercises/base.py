@@ -82,6 +82,10 @@ class Exercise:
         """Raise CheckFailed unless ``answer`` passes the visible (or hidden) checks."""
         raise NotImplementedError
 
+    def warm(self) -> None:
+        """Build the hidden data judging needs (the key caches it), so the first submission a
+        fresh grading process grades does not wait for it. Nothing to build by default."""
+
     # ------------------------------------------------------------------ learner-side data
 
     def learner_data(self) -> dict[str, Any]:

@@ -184,6 +184,9 @@ class FunctionExercise(Exercise):
         cases = self.hidden if hidden else self.visible
         return cases() if callable(cases) else cases  # data-backed cases are built on first use
 
+    def warm(self) -> None:
+        self.cases(hidden=True)
+
     def judge(self, answer: Answer, *, hidden: bool) -> None:
         if not isinstance(answer, FunctionAnswer):
             raise CheckFailed(f"{self.name} must be a function; it is a {type(answer).__name__}")

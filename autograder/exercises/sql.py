@@ -103,6 +103,9 @@ class SqlExercise(Exercise):
     def answer_name(self) -> str:
         return self.variable
 
+    def warm(self) -> None:
+        self.hidden_databases()
+
     def judge(self, answer: Answer, *, hidden: bool) -> None:
         databases = self.hidden_databases() if hidden else (visible_database(),)
         for database in databases:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import functools
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
@@ -136,6 +137,22 @@ def _course(root: str) -> Course:
 @functools.lru_cache(maxsize=8)
 def _course_as_of(root: str, stamp: tuple) -> Course:
     return Course.load(root)
+
+
+def warm_hidden(
+    root: str, assignments: list[str], stop: Callable[[], bool] = lambda: False
+) -> list[str]:
+    """Build in this process the hidden data that ``assignments``' checks are judged on
+    (each key caches its own), one assignment at a time until ``stop()``; those not reached.
+    A key that fails here fails again when a submission is graded, which reports it."""
+    course, left = _course(root), list(assignments)
+    while left and not stop():
+        try:
+            for exercise in registry.load(course, left.pop(0)).exercises:
+                exercise.warm()
+        except Exception:  # grading reports it, to the learner whose submission meets it
+            continue
+    return left
 
 
 def exercise_for(course: Course, check: Check):

@@ -186,12 +186,18 @@ def grade_batch(
     return outcomes
 
 
-def _warm_up(course: str, workers: int, scheduler: str | None) -> None:
+_UNWARMED: list[str] = []  # assignments whose hidden data this grading process has not built
+
+
+def _warm_up(course: str, workers: int, scheduler: str | None, assignments: list[str]) -> None:
     """Import the grading stack and start the warm template once, at the server's start,
     so the first submission does not wait for them (later ones reuse both). With several
     workers, they grade and this process only commits: their templates are started instead.
-    The template (a process of its own) starts while this one imports: after a restart the
-    queued submissions wait for the longer of the two, not their sum."""
+    The template (a process of its own) starts while this one imports and then builds the
+    hidden data of ``assignments`` (in that order) until the template is ready: after a
+    restart the queued submissions wait for the longer of the two, not their sum, and the
+    first of each assignment does not wait for its hidden data (the rest is built while idle,
+    :func:`warm_next`)."""
     from concurrent.futures import ThreadPoolExecutor
 
     from autograder.grading.template import template
@@ -204,14 +210,26 @@ def _warm_up(course: str, workers: int, scheduler: str | None) -> None:
 
         import autograder.api.grade  # noqa: F401
         from autograder.api.pool import warm_kept
+        from autograder.grading.verdicts import warm_hidden
 
         try:
             if scheduler is None and workers > 1:
                 warm_kept(Path(course), workers)
             elif started is not None:
+                _UNWARMED[:] = warm_hidden(course, assignments, stop=started.done)
                 started.result()
         except Exception as error:  # a cold start still works; say why warm ones will not
             log.warning("the grading processes did not warm up: %s", error)
+
+
+def warm_next(root: str) -> bool:
+    """Build the hidden data of one more assignment (the grading process, while idle);
+    whether any is left."""
+    from autograder.grading.verdicts import warm_hidden
+
+    if _UNWARMED:
+        _UNWARMED[:] = warm_hidden(root, _UNWARMED[:1]) + _UNWARMED[1:]
+    return bool(_UNWARMED)
 
 
 def time_next_solution(root: str) -> bool:
@@ -262,6 +280,7 @@ class Grader:
         # while idle, the one grading process times model solutions grading would otherwise
         # time on a first submission (with a pool or a cluster, their workers do that)
         self.untimed = scheduler is None and self.workers == 1
+        self.unwarmed = self.untimed  # hidden data not built yet (by the one grading process)
         self.executor = self._executor()
         self.thread = threading.Thread(target=self._run, name="grader", daemon=True)
 
@@ -270,9 +289,19 @@ class Grader:
             max_workers=1,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_warm_up,
-            initargs=(str(self.course), self.workers, self.scheduler),
+            initargs=(str(self.course), self.workers, self.scheduler, self._warm_order()),
         )
         return executor
+
+    def _warm_order(self) -> list[str]:
+        """Released assignments, those of queued submissions first, then by the newest
+        submission received (a restart warms what learners are working on)."""
+        release = self.course / "release"
+        found = sorted(p.name for p in release.iterdir() if p.is_dir()) if release.is_dir() else []
+        recent = [row["assignment"] for row in self.store.unfinished()]
+        recent += [row["assignment"] for row in self.store.submissions(None, None)]
+        order = {name: index for index, name in reversed(list(enumerate(recent)))}
+        return sorted(found, key=lambda name: (order.get(name, len(recent)), name))
 
     def start(self) -> None:
         self.executor.submit(_ready)  # the grading process starts warming up now
@@ -347,6 +376,9 @@ class Grader:
                 if not batch and self.untimed:
                     self.untimed = self._time_next()
                     continue
+                if not batch and self.unwarmed:
+                    self.unwarmed = self._idle(warm_next, "build the hidden data")
+                    continue
                 if not batch:
                     self.wake.wait(1.0)
                     self.wake.clear()
@@ -397,13 +429,17 @@ class Grader:
 
     def _time_next(self) -> bool:
         """One model solution timed in the grading process; whether to go on."""
+        return self._idle(time_next_solution, "time the model solutions")
+
+    def _idle(self, task: Callable[[str], bool], what: str) -> bool:
+        """One step of idle-time ``task`` in the grading process; whether to go on."""
         try:
-            return self.executor.submit(time_next_solution, str(self.course)).result()
+            return self.executor.submit(task, str(self.course)).result()
         except BrokenProcessPool:
             self.executor = self._executor()
             self.executor.submit(_ready)
-        except Exception as error:  # grading times it on a first submission instead
-            log.warning("could not time the model solutions: %s", error)
+        except Exception as error:  # grading does it on a first submission instead
+            log.warning("could not %s: %s", what, error)
         return False
 
     def _grade(self, batch: list) -> None:
