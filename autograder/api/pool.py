@@ -45,6 +45,7 @@ from autograder.api.gradebook import build_template, read_scores
 from autograder.course import nbgrader_api, state_directory
 from autograder.grading.intake import take_in
 from autograder.grading.phases import phase, recording
+from autograder.grading.threads import one_thread_each
 from autograder.grading.verdicts import CannotGradeError
 from autograder.imports import skip_slow_imports
 
@@ -177,6 +178,7 @@ def _die_with_parent(parent: int) -> None:
 def _init_worker(course: str, parent: int) -> None:
     _die_with_parent(parent)
     skip_slow_imports()
+    one_thread_each()  # the worker judges while its learner's kernel and verdict worker run
     open_worker(Path(course))
 
 

@@ -201,9 +201,11 @@ def _warm_up(course: str, workers: int, scheduler: str | None, assignments: list
     from concurrent.futures import ThreadPoolExecutor
 
     from autograder.grading.template import template
+    from autograder.grading.threads import one_thread_each
     from autograder.imports import skip_slow_imports
 
     skip_slow_imports()  # a spawned process: nothing the server skipped is skipped here
+    one_thread_each()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="warm-up") as starter:
         started = starter.submit(template) if scheduler is None and workers == 1 else None
         import nbgrader.apps  # noqa: F401
@@ -280,11 +282,12 @@ class Grader:
         # while idle, the one grading process times model solutions grading would otherwise
         # time on a first submission (with a pool or a cluster, their workers do that)
         self.untimed = scheduler is None and self.workers == 1
-        self.unwarmed = self.untimed  # hidden data not built yet (by the one grading process)
         self.executor = self._executor()
         self.thread = threading.Thread(target=self._run, name="grader", daemon=True)
 
     def _executor(self) -> ProcessPoolExecutor:
+        # a new grading process builds the hidden data again (what its start leaves, while idle)
+        self.unwarmed = self.scheduler is None and self.workers == 1
         executor = ProcessPoolExecutor(
             max_workers=1,
             mp_context=multiprocessing.get_context("spawn"),
@@ -374,7 +377,7 @@ class Grader:
                     self._write_feedback(pending)
                     continue
                 if not batch and self.untimed:
-                    self.untimed = self._time_next()
+                    self.untimed = self._idle(time_next_solution, "time the model solutions")
                     continue
                 if not batch and self.unwarmed:
                     self.unwarmed = self._idle(warm_next, "build the hidden data")
@@ -426,10 +429,6 @@ class Grader:
         self.store.feedback_written([job["id"] for job in jobs])
         if self.on_finish is not None:
             self.on_finish()
-
-    def _time_next(self) -> bool:
-        """One model solution timed in the grading process; whether to go on."""
-        return self._idle(time_next_solution, "time the model solutions")
 
     def _idle(self, task: Callable[[str], bool], what: str) -> bool:
         """One step of idle-time ``task`` in the grading process; whether to go on."""
