@@ -3,7 +3,6 @@ judge after it, computed once, on their own thread, while the kernel runs."""
 
 from __future__ import annotations
 
-import shutil
 import threading
 from pathlib import Path
 
@@ -12,7 +11,6 @@ import pytest
 from traitlets.config import Config
 
 from autograder import notebooks
-from autograder.course import CONFIG_FILE
 from autograder.grading import verdicts
 from autograder.grading.kernel import ConfinedExecute
 from autograder.grading.verdicts import (
@@ -21,17 +19,15 @@ from autograder.grading.verdicts import (
     StartVerdicts,
     TrustedVerdicts,
 )
+from tests.keys import fixture_course
 
 pytestmark = pytest.mark.pipeline
 
-ROOT = Path(__file__).resolve().parents[2]
 WRONG = "def double_all(values):\n    return [value + value for value in values][:1]"
 
 
 def course_and_notebook(tmp_path: Path, answer: str | None):
-    course = tmp_path / "course"
-    shutil.copytree(ROOT / "tests" / "fixtures" / "course99", course)
-    shutil.copy2(ROOT / CONFIG_FILE, course / CONFIG_FILE)
+    course = fixture_course(tmp_path / "course").root
     nb = notebooks.read(course / "source" / "week99" / "doubling.ipynb")
     if answer is not None:
         (cell,) = [

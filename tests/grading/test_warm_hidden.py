@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from autograder import registry
-from autograder.course import CONFIG_FILE, Course
+from autograder.course import Course
 from autograder.grading.verdicts import warm_hidden
-
-ROOT = Path(__file__).resolve().parents[2]
-FIXTURE = ROOT / "tests" / "fixtures" / "course99"
+from tests.keys import fixture_course as _fixture_course
 
 
 def fixture_course(tmp_path: Path) -> Course:
-    root = tmp_path / "course"
-    shutil.copytree(FIXTURE, root)
-    shutil.copy2(ROOT / CONFIG_FILE, root / CONFIG_FILE)
-    (root / "course.toml").write_text("[grading]\nhidden_seeds = [5]\n", encoding="utf-8")
-    return Course.load(root)
+    return _fixture_course(tmp_path / "course", seed=5)
 
 
 def built(course: Course) -> int:

@@ -8,7 +8,6 @@ probe that could not see the changes would fail it.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import nbformat
@@ -16,7 +15,6 @@ import pytest
 from traitlets.config import Config
 
 from autograder import notebooks
-from autograder.course import CONFIG_FILE
 from autograder.grading.codec import decode
 from autograder.grading.confine import Limits
 from autograder.grading.kernel import ConfinedExecute
@@ -24,9 +22,9 @@ from autograder.grading.remote import Worker
 from autograder.grading.template import template
 from autograder.grading.verdicts import TrustedVerdicts
 from tests.grading.isolation import require_isolation
+from tests.keys import fixture_course
 
 pytestmark = pytest.mark.pipeline
-ROOT = Path(__file__).resolve().parents[2]
 LEFT_BEHIND = Path("/tmp/left_behind")
 
 
@@ -117,9 +115,7 @@ def test_the_next_verdict_worker_sees_nothing_the_last_one_changed(tmp_path):
 @pytest.mark.parametrize("warm", [True, False], ids=["warm", "cold"])
 def test_trusted_verdicts_fork_their_worker_from_the_template_when_warm(tmp_path, warm):
     """The switch in the config reaches the worker: its parent is the template (or not)."""
-    course = tmp_path / "course"
-    shutil.copytree(ROOT / "tests" / "fixtures" / "course99", course)
-    shutil.copy2(ROOT / CONFIG_FILE, course / CONFIG_FILE)
+    course = fixture_course(tmp_path / "course").root
     nb = notebooks.read(course / "source" / "week99" / "doubling.ipynb")
     nb.cells.insert(
         2,

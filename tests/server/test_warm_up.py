@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 from autograder.server import grader as grading
 from autograder.server.store import Store, now
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "grading"))
-from test_warm_hidden import built, fixture_course  # noqa: E402
+from tests.grading.test_warm_hidden import built, fixture_course
 
 
 def test_queued_assignments_then_the_newest_submitted_are_warmed_first(tmp_path):
