@@ -297,9 +297,10 @@ def main(argv: list[str]) -> None:
     if separator != "--" or not cmd:
         raise SystemExit("usage: python -m autograder.grading.confine SPEC -- COMMAND...")
     spec = Spec.from_dict(json.loads(raw))
-    home = tempfile.mkdtemp(prefix="home-")
     if spec.isolate:
-        cmd, home = _isolate(spec, cmd)
+        cmd, home = _isolate(spec, cmd)  # on its own /tmp, which goes with it
+    else:
+        home = tempfile.mkdtemp(prefix="home-")  # left behind: nothing outlives the exec
     env = learner_environment(home, os.environ)
     os.chdir(spec.writable)
     _apply_limits(spec.limits)

@@ -21,6 +21,7 @@ import ctypes
 import json
 import os
 import select
+import shutil
 import signal
 import socket
 import subprocess
@@ -141,7 +142,8 @@ class Template:
 
     def __init__(self) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        env = learner_environment(tempfile.mkdtemp(prefix="template-home-"), {})
+        self.home = tempfile.mkdtemp(prefix="template-home-")
+        env = learner_environment(self.home, {})
         # The template imports this grader's package, wherever it was installed from.
         env["PYTHONPATH"] = str(PACKAGE_DIR.parent)
         self.process = subprocess.Popen(
@@ -191,10 +193,15 @@ class Template:
         return int(message), received[0]
 
     def close(self) -> None:
-        if self.alive():
+        # Its end of the socket closing tells the template to remove its children's homes
+        # and return; a template that does not is killed.
+        self.socket.close()
+        try:
+            self.process.wait(2)
+        except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
-        self.socket.close()
+        shutil.rmtree(self.home, ignore_errors=True)
 
 
 _TEMPLATE: Template | None = None
@@ -256,7 +263,7 @@ def _child(request: dict, fds: list[int], ready: int) -> None:
         os.setsid()  # its own process group, which the grader's interrupts are sent to
         spec = Spec.from_dict(request["spec"])
         cmd = list(request["cmd"])
-        home = tempfile.mkdtemp(prefix="home-")
+        home = request.get("home", "")  # the template made it (and removes it), unless isolated
         if spec.isolate:
             # what `unshare --mount [--net] --propagation private` does for a cold start
             flags = _CLONE_NEWNS | (0 if spec.network else _CLONE_NEWNET)
@@ -316,10 +323,16 @@ def _run(cmd: list[str], spec: Spec) -> None:
     os._exit(0)
 
 
+# The homes of children that are not isolated, by pid: removed when the child is reaped (an
+# isolated child's home is on its own /tmp, which goes with it).
+_HOMES: dict[int, str] = {}
+
+
 def _reap(*_) -> None:
     try:
-        while os.waitpid(-1, os.WNOHANG)[0]:
-            pass
+        while pid := os.waitpid(-1, os.WNOHANG)[0]:
+            if home := _HOMES.pop(pid, None):
+                shutil.rmtree(home, ignore_errors=True)
     except ChildProcessError:
         pass
 
@@ -330,9 +343,13 @@ def _serve(channel: socket.socket) -> None:
     channel.sendall(b"ready\n")
     while True:
         message, fds, _, _ = socket.recv_fds(channel, 1 << 16, 3)
-        if not message:
-            return  # the grader is gone
+        if not message:  # the grader is gone; the children die with this process
+            for home in _HOMES.values():
+                shutil.rmtree(home, ignore_errors=True)
+            return
         request = json.loads(message)
+        if not request["spec"]["isolate"]:
+            request["home"] = tempfile.mkdtemp(prefix="home-")
         ready_read, ready_write = os.pipe()
         signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGCHLD])
         pid = os.fork()
@@ -343,6 +360,8 @@ def _serve(channel: socket.socket) -> None:
             os.close(ready_read)
             _child(request, fds, ready_write)
         pidfd = os.pidfd_open(pid)  # SIGCHLD is blocked: the child cannot be reaped yet
+        if "home" in request:
+            _HOMES[pid] = request["home"]
         signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGCHLD])
         os.close(ready_write)
         for fd in fds:
@@ -377,6 +396,7 @@ def main(argv: list[str]) -> None:
     gc.collect()
     gc.freeze()  # keep the imported objects' pages shared with the children
     _serve(socket.socket(fileno=fd))
+    os._exit(0)  # nothing to tidy that the children's homes did not need
 
 
 if __name__ == "__main__":

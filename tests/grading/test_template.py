@@ -1,11 +1,16 @@
-"""The warm template outlives the thread that first asked for it."""
+"""The warm template: it outlives the thread that first asked for it, and tidies after its children."""
 
 from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
 
+from autograder.grading import confine
 from autograder.grading import template as templates
+from autograder.grading.codec import decode
+from autograder.grading.confine import Limits
+from autograder.grading.remote import Worker
 
 
 def test_a_template_first_asked_for_by_a_short_lived_thread_outlives_it(monkeypatch):
@@ -22,3 +27,22 @@ def test_a_template_first_asked_for_by_a_short_lived_thread_outlives_it(monkeypa
         assert templates.template() is template  # and it is the one later callers get
     finally:
         template.close()
+
+
+def test_a_warm_childs_home_goes_when_the_child_does(tmp_path, monkeypatch):
+    # Not isolated: the child's home is on the machine's /tmp (an isolated child's is on a
+    # /tmp of its own, which goes with it), made by the template and removed when it reaps it.
+    monkeypatch.setattr(confine, "isolation_available", lambda: False)
+    worker = Worker(cwd=tmp_path, roots=[], limits=Limits(), timeout=60, step_timeout=30, warm=True)
+    try:
+        cell = "import os\nHOME = os.environ['HOME']\nopen(os.path.join(HOME, 'x'), 'w').close()"
+        assert worker.request("run", cells=[cell]) == {"errors": []}
+        home = Path(decode(worker.request("describe", name="HOME")["value"]))
+        assert home.name.startswith("home-") and (home / "x").is_file()
+    finally:
+        worker.close()
+    for _ in range(100):
+        if not home.exists():
+            break
+        time.sleep(0.05)
+    assert not home.exists()
