@@ -40,7 +40,15 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.LimitOutput",
     "nbgrader.preprocessors.SaveAutoGrades",
     "nbgrader.preprocessors.AssignLatePenalties",
-    "nbgrader.preprocessors.CheckCellMetadata",
+    "autograder.grading.metadata.CheckCellMetadata",
+]
+# nbgrader's own steps before grading; its metadata check with the schema compiled once.
+c.Autograde.sanitize_preprocessors = [
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "nbgrader.preprocessors.OverwriteCells",
+    "autograder.grading.metadata.CheckCellMetadata",
 ]
 # A notebook may run deadline_multiplier times as long as its model solution (measured once
 # per version, cached in .grading/), at least deadline_floor and at most notebook_timeout

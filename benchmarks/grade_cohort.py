@@ -228,17 +228,17 @@ def timed(command: list[str], cwd: Path) -> tuple[float, MemorySampler]:
 
 
 def stock_configuration(course: Path) -> None:
-    """Make ``course`` grade as stock nbgrader: its default autograde steps (plain Execute with
-    its default kernel manager), none of the course's confined kernel or trusted verdicts."""
+    """Make ``course`` grade as stock nbgrader: its default sanitize and autograde steps (plain
+    Execute with its default kernel manager), none of the course's confined kernel, trusted
+    verdicts or compiled metadata check."""
     from nbgrader.converters import Autograde
 
-    steps = [
-        f"{step.__module__}.{step.__name__}" for step in Autograde.autograde_preprocessors.default()
-    ]
+    lines = ["\n# Benchmark baseline: stock nbgrader."]
+    for name in ("sanitize_preprocessors", "autograde_preprocessors"):
+        steps = [f"{s.__module__}.{s.__name__}" for s in getattr(Autograde, name).default()]
+        lines.append(f"c.Autograde.{name} = {steps!r}")
     with (course / CONFIG_FILE).open("a", encoding="utf-8") as config:
-        config.write(
-            f"\n# Benchmark baseline: stock nbgrader.\nc.Autograde.autograde_preprocessors = {steps!r}\n"
-        )
+        config.write("\n".join(lines) + "\n")
 
 
 def measure(label: str, course: Path, commands: list[list[str]]) -> Run:

@@ -12,7 +12,13 @@ from pathlib import Path
 
 from autograder.api.batch import Done, Journal, batch_lock, fingerprint
 from autograder.api.cluster import run_cluster
-from autograder.api.gradebook import GRADE_COLUMNS, commit_with_retries, gradebook_rows, writer_url
+from autograder.api.gradebook import (
+    GRADE_COLUMNS,
+    commit_with_retries,
+    gradebook_rows,
+    share_engines,
+    writer_url,
+)
 from autograder.api.pool import (
     INTAKE_DIRECTORY,
     Outcome,
@@ -222,6 +228,7 @@ def grade(
 def _grade_here(course: Path, todo, on_progress, finish) -> None:
     """One submission after another in this process, nbgrader writing the gradebook itself."""
     api = nbgrader_api(course, **{"CourseDirectory.submitted_directory": INTAKE_DIRECTORY})
+    share_engines()
     for student, assignment in todo:
         if on_progress:
             on_progress(student, assignment)

@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-from autograder.api.gradebook import build_template, read_scores
+from autograder.api.gradebook import build_template, read_scores, share_engines
 from autograder.course import nbgrader_api, state_directory
 from autograder.grading.intake import take_in
 from autograder.grading.phases import phase, recording
@@ -193,6 +193,7 @@ def open_worker(root: Path) -> None:
     )
     api.log.setLevel("ERROR")
     _unsynced(private)
+    share_engines()
     _WORKER.update(course=root, private=private, url=url, api=api)
 
 

@@ -153,6 +153,7 @@ class Template:
                 "autograder.grading.template",
                 str(theirs.fileno()),
                 str(os.getpid()),
+                self.home,
             ],
             pass_fds=[theirs.fileno()],
             stdin=subprocess.DEVNULL,
@@ -377,7 +378,7 @@ def _serve(channel: socket.socket) -> None:
 
 
 def main(argv: list[str]) -> None:
-    fd, grader = int(argv[0]), int(argv[1])
+    fd, grader, home = int(argv[0]), int(argv[1]), argv[2]
     _die_with_parent()
     if os.getppid() != grader:
         os._exit(1)
@@ -395,6 +396,9 @@ def main(argv: list[str]) -> None:
 
     gc.collect()
     gc.freeze()  # keep the imported objects' pages shared with the children
+    # Its home only served the imports (matplotlib's font cache): gone before any child starts,
+    # as on an isolated child's own /tmp, so nothing is left when this process is killed.
+    shutil.rmtree(home, ignore_errors=True)
     _serve(socket.socket(fileno=fd))
     os._exit(0)  # nothing to tidy that the children's homes did not need
 

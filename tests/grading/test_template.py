@@ -46,3 +46,8 @@ def test_a_warm_childs_home_goes_when_the_child_does(tmp_path, monkeypatch):
             break
         time.sleep(0.05)
     assert not home.exists()
+
+
+def test_the_templates_own_home_is_gone_once_it_serves():
+    # it only served the imports; a template killed with its grader leaves nothing behind
+    assert not Path(templates.template().home).exists()
