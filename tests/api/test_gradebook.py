@@ -10,9 +10,7 @@ from nbgrader.api import Gradebook
 from autograder.api.gradebook import share_engines
 
 
-def test_gradebooks_of_one_database_share_an_engine_and_see_a_replaced_file(
-    tmp_path, monkeypatch
-):
+def test_gradebooks_of_one_database_share_an_engine_and_see_a_replaced_file(tmp_path, monkeypatch):
     monkeypatch.setattr(nbgrader.api, "create_engine", nbgrader.api.create_engine)  # restored
     first, second = tmp_path / "first.db", tmp_path / "second.db"
     for path, learner in ((first, "ada"), (second, "grace")):
