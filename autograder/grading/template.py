@@ -48,6 +48,8 @@ from autograder.grading.confine import (
     learner_environment,
     spec_for,
 )
+from autograder.grading.threads import THREAD_VARIABLES
+from autograder.imports import skip_slow_imports
 
 # What learner code and the worker import; never anything holding a course's key.
 WARM_MODULES = (
@@ -71,6 +73,7 @@ WARM_MODULES = (
     "autograder.judges.calls",
     "autograder.judges.counting",
     "autograder.exercises.answer",
+    "nbformat",  # the debrief and progress notebooks read notebooks
 )
 _CLONE_NEWNS, _CLONE_NEWNET = 0x00020000, 0x40000000
 _PR_SET_PDEATHSIG = 1
@@ -144,6 +147,9 @@ class Template:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         self.home = tempfile.mkdtemp(prefix="template-home-")
         env = learner_environment(self.home, {})
+        # the grading process's choice of numeric threads (threads.py), which the template's
+        # imports fix for every kernel and verdict worker forked from it
+        env.update({name: os.environ[name] for name in THREAD_VARIABLES if name in os.environ})
         # The template imports this grader's package, wherever it was installed from.
         env["PYTHONPATH"] = str(PACKAGE_DIR.parent)
         self.process = subprocess.Popen(
@@ -387,11 +393,14 @@ def main(argv: list[str]) -> None:
     os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
     import importlib
 
+    skip_slow_imports()  # nbformat's jsonschema without its optional URI parser (imports.py)
     for name in WARM_MODULES:
         try:
             importlib.import_module(name)
         except ImportError:
             pass  # an optional part of the stack; the child imports what it needs
+    if "rfc3987_syntax" in sys.modules and sys.modules["rfc3987_syntax"] is None:
+        del sys.modules["rfc3987_syntax"]  # learner code that imports it itself still gets it
     import gc
 
     gc.collect()

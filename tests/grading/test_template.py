@@ -51,3 +51,20 @@ def test_a_warm_childs_home_goes_when_the_child_does(tmp_path, monkeypatch):
 def test_the_templates_own_home_is_gone_once_it_serves():
     # it only served the imports; a template killed with its grader leaves nothing behind
     assert not Path(templates.template().home).exists()
+
+
+def test_children_start_with_nbformat_imported_and_may_import_the_uri_parser(tmp_path):
+    # nbformat (the debrief notebook reads notebooks) costs a child nothing; the URI parser the
+    # template skipped is not barred from learner code that imports it itself
+    worker = Worker(cwd=tmp_path, roots=[], limits=Limits(), timeout=60, step_timeout=30, warm=True)
+    try:
+        cell = (
+            "import sys\n"
+            "WARM = 'nbformat' in sys.modules\n"
+            "BARRED = 'rfc3987_syntax' in sys.modules and sys.modules['rfc3987_syntax'] is None"
+        )
+        assert worker.request("run", cells=[cell]) == {"errors": []}
+        assert decode(worker.request("describe", name="WARM")["value"]) is True
+        assert decode(worker.request("describe", name="BARRED")["value"]) is False
+    finally:
+        worker.close()

@@ -42,3 +42,33 @@ def test_every_loaded_library_gets_one_thread():
 
 def test_a_choice_in_the_environment_is_kept():
     assert pools(True, OMP_NUM_THREADS="2") == pools(False, OMP_NUM_THREADS="2")
+
+
+def test_kernels_and_verdict_workers_get_the_grading_processes_choice(tmp_path, monkeypatch):
+    # their libraries were loaded by the template, before any child's environment is made
+    from autograder.grading import template as templates
+    from autograder.grading.codec import decode
+    from autograder.grading.confine import Limits
+    from autograder.grading.remote import Worker
+
+    for name in THREAD_VARIABLES:
+        monkeypatch.setenv(name, "1")
+    monkeypatch.setattr(templates, "_TEMPLATE", None)  # one started with this environment
+    template = templates.template()
+    try:
+        worker = Worker(
+            cwd=tmp_path, roots=[], limits=Limits(), timeout=60, step_timeout=30, warm=True
+        )
+        try:
+            cell = (
+                "from threadpoolctl import threadpool_info\n"
+                "POOLS = sorted((i['internal_api'], i['num_threads']) for i in threadpool_info())"
+            )
+            assert worker.request("run", cells=[cell]) == {"errors": []}
+            found = decode(worker.request("describe", name="POOLS")["value"])
+        finally:
+            worker.close()
+    finally:
+        template.close()
+    assert "openblas" in {api for api, _ in found}, found
+    assert all(threads == 1 for _, threads in found), found
