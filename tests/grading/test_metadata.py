@@ -13,25 +13,17 @@ from nbgrader.preprocessors import CheckCellMetadata as NbgraderCheck
 from autograder.grading.metadata import CheckCellMetadata, CompiledMetadataValidator
 
 
+def _graded(source: str, grade_id: str, *, grade: bool, solution: bool, **more) -> dict:
+    cell = nbformat.v4.new_code_cell(source)
+    flags = {"grade": grade, "solution": solution, "locked": not solution}
+    cell.metadata["nbgrader"] = {**flags, "grade_id": grade_id, "schema_version": 3, **more}
+    return cell
+
+
 def _notebook() -> nbformat.NotebookNode:
     nb = nbformat.v4.new_notebook()
-    answer = nbformat.v4.new_code_cell("x = 1")
-    answer.metadata["nbgrader"] = {
-        "grade": False,
-        "solution": True,
-        "locked": False,
-        "grade_id": "answer",
-        "schema_version": 3,
-    }
-    test = nbformat.v4.new_code_cell("assert x == 1")
-    test.metadata["nbgrader"] = {
-        "grade": True,
-        "solution": False,
-        "locked": True,
-        "grade_id": "test",
-        "points": 2,
-        "schema_version": 3,
-    }
+    answer = _graded("x = 1", "answer", grade=False, solution=True)
+    test = _graded("assert x == 1", "test", grade=True, solution=False, points=2)
     nb.cells = [nbformat.v4.new_markdown_cell("# Week"), answer, test]
     return nb
 
