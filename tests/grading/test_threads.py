@@ -56,18 +56,15 @@ def test_kernels_and_verdict_workers_get_the_grading_processes_choice(tmp_path, 
     monkeypatch.setattr(templates, "_TEMPLATE", None)  # one started with this environment
     template = templates.template()
     try:
-        worker = Worker(
+        with Worker(
             cwd=tmp_path, roots=[], limits=Limits(), timeout=60, step_timeout=30, warm=True
-        )
-        try:
+        ) as worker:
             cell = (
                 "from threadpoolctl import threadpool_info\n"
                 "POOLS = sorted((i['internal_api'], i['num_threads']) for i in threadpool_info())"
             )
             assert worker.request("run", cells=[cell]) == {"errors": []}
             found = decode(worker.request("describe", name="POOLS")["value"])
-        finally:
-            worker.close()
     finally:
         template.close()
     assert "openblas" in {api for api, _ in found}, found
